@@ -1,0 +1,21 @@
+package io.chatgen.core.stage;
+
+import io.chatgen.core.GeneratedImage;
+import io.chatgen.core.GenerationPlan;
+
+/** Stage 4: renders the image a plan describes. */
+@FunctionalInterface
+public interface ImageGenerator {
+  /**
+   * Renders a plan, reporting each denoising step.
+   *
+   * @throws io.chatgen.core.GenerationCancelledException when {@code progress} cancels
+   * @throws io.chatgen.core.ChatGenException when the model cannot be loaded or run
+   */
+  GeneratedImage generate(GenerationPlan plan, DenoisingProgress progress);
+
+  /** Renders a plan without progress reports. */
+  default GeneratedImage generate(GenerationPlan plan) {
+    return generate(plan, DenoisingProgress.NONE);
+  }
+}
