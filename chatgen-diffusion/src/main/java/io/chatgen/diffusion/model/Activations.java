@@ -1,0 +1,28 @@
+package io.chatgen.diffusion.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/** The activations SD uses that DJL lacks as single calls. */
+final class Activations {
+  private Activations() {}
+
+  /** SiLU {@code x * sigmoid(x)}; returns a new array. */
+  static NDArray silu(NDArray x) {
+    NDArray s = Activation.sigmoid(x);
+    return s.muli(x);
+  }
+
+  /** CLIP's quick GELU {@code x * sigmoid(1.702 x)}; returns a new array. */
+  static NDArray quickGelu(NDArray x) {
+    try (NDArray scaled = x.mul(1.702f)) {
+      NDArray s = Activation.sigmoid(scaled);
+      return s.muli(x);
+    }
+  }
+
+  /** Exact (erf) GELU as {@code torch.nn.functional.gelu} computes it by default. */
+  static NDArray gelu(NDArray x) {
+    return Activation.gelu(x);
+  }
+}
