@@ -101,7 +101,7 @@ final class SpatialTransformer implements UNet.Layer {
     NDArray a = k.self.apply(Norms.layerNorm(x, k.n1g, k.n1b, LN_EPS), null, null).addi(x);
     NDArray c = k.cross.apply(Norms.layerNorm(a, k.n2g, k.n2b, LN_EPS), context, null).addi(a);
     a.close();
-    NDList halves = k.geglu.apply(Norms.layerNorm(c, k.n3g, k.n3b, LN_EPS)).split(2, -1);
+    NDList halves = k.geglu.apply(Norms.layerNorm(c, k.n3g, k.n3b, LN_EPS)).split(2, 2);
     NDArray gated = halves.get(0).mul(Activations.gelu(halves.get(1)));
     halves.close();
     return k.ffOut.apply(gated).addi(c);
