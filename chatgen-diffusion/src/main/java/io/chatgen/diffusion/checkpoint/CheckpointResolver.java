@@ -1,0 +1,132 @@
+package io.chatgen.diffusion.checkpoint;
+
+import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.ModelCard;
+import io.chatgen.core.ModelFile;
+import io.chatgen.core.ModelLoadException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the local {@code .safetensors} file of a model card in a models folder (searched to a
+ * depth of 4, like A1111's {@code models/Stable-diffusion} with subfolders).
+ *
+ * <p>Order: a file whose name is one of the card's file names and whose hash matches the card's
+ * SHA-256 or AutoV2; else any file whose hash matches (renamed downloads); else a file with one of
+ * the card's names when the card lists no hash for it; else a name match whose hash differs (an
+ * other version under the same name; logged as a warning). Pickle files ({@code .ckpt},
+ * {@code .pt}) are never returned. Hashes are cached per file (path, size, modification time) for
+ * the life of the resolver, since hashing a 2-7 GB file takes seconds.
+ *
+ * <p>Thread-safe.
+ */
+public final class CheckpointResolver {
+  private static final Logger log = LoggerFactory.getLogger(CheckpointResolver.class);
+  private static final int MAX_DEPTH = 4;
+
+  private final Path modelsDir;
+  private final Map<String, String> hashCache = new ConcurrentHashMap<>();
+
+  /**
+   * @throws InvalidRequestException when the folder does not exist
+   */
+  public CheckpointResolver(Path modelsDir) {
+    if (!Files.isDirectory(modelsDir)) {
+      throw new InvalidRequestException("models folder " + modelsDir
+          + " does not exist or is not a folder; point models.dir at the folder holding .safetensors checkpoints");
+    }
+    this.modelsDir = modelsDir;
+  }
+
+  /** The folder searched. */
+  public Path modelsDir() {
+    return modelsDir;
+  }
+
+  /** The {@code .safetensors} files in the folder, sorted by path. */
+  public List<Path> checkpoints() {
+    try (Stream<Path> s = Files.walk(modelsDir, MAX_DEPTH)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors"))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot list models folder " + modelsDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The card's checkpoint file, if one is installed. */
+  public Optional<ResolvedCheckpoint> resolve(ModelCard card) {
+    List<ModelFile> weights = card.files().stream().filter(ModelFile::isWeights).toList();
+    List<Path> files = checkpoints();
+    List<Path> byName = new ArrayList<>();
+    for (Path p : files) {
+      String name = p.getFileName().toString();
+      if (weights.stream().anyMatch(f -> f.name().equalsIgnoreCase(name))) {
+        byName.add(p);
+      }
+    }
+    boolean cardHasHash = weights.stream().anyMatch(f -> f.sha256() != null || f.autoV2() != null);
+    if (cardHasHash) {
+      for (Path p : byName) {
+        String sha = sha256(p);
+        if (matches(weights, sha)) {
+          return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.HASH, sha));
+        }
+      }
+      for (Path p : files) {
+        if (!byName.contains(p)) {
+          String sha = sha256(p);
+          if (matches(weights, sha)) {
+            return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.HASH, sha));
+          }
+        }
+      }
+    }
+    if (!byName.isEmpty()) {
+      Path p = byName.get(0);
+      if (cardHasHash) {
+        log.warn("{} has the name of {} but not its hash; using it anyway", p, card.label());
+      }
+      return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.FILE_NAME,
+          cardHasHash ? sha256(p) : null));
+    }
+    return Optional.empty();
+  }
+
+  /** The SHA-256 of a file, cached by path, size and modification time. */
+  public String sha256(Path file) {
+    String key;
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      key = file.toAbsolutePath().normalize() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
+    }
+    return hashCache.computeIfAbsent(key, k -> {
+      log.info("hashing {} (SHA-256)", file);
+      return CheckpointHashes.sha256(file);
+    });
+  }
+
+  private static boolean matches(List<ModelFile> weights, String sha) {
+    String auto = CheckpointHashes.autoV2OfSha256(sha);
+    for (ModelFile f : weights) {
+      if (sha.equalsIgnoreCase(f.sha256()) || (f.sha256() == null && auto.equalsIgnoreCase(f.autoV2()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
