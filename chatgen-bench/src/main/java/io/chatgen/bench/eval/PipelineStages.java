@@ -142,7 +142,8 @@ public final class PipelineStages implements AutoCloseable {
       prov.put(stage, describe(made));
       return made;
     } catch (RuntimeException | LinkageError e) {
-      log.warn("{} failed to create the {} stage", best.getClass().getName(), stage, e);
+      log.warn("{} failed to create the {} stage: {}", best.getClass().getName(), stage, e.toString());
+      log.debug("stack trace", e);
       absent.put(stage, best.getClass().getName() + " failed: " + e);
       return null;
     }
