@@ -5,17 +5,23 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import io.chatgen.bench.testdata.TinyBench;
+import io.chatgen.bench.metrics.ImageScorer;
+import io.chatgen.bench.metrics.ImageSetScorer;
+import io.chatgen.bench.metrics.UnifiedScore;
 import io.chatgen.core.ConfiguredParams;
+import io.chatgen.core.GeneratedImage;
 import io.chatgen.core.GenerationParams;
 import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelChoice;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.Sampler;
 import io.chatgen.core.ScoredModel;
+import io.chatgen.core.stage.ImageGenerator;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.core.stage.ParamConfigurator;
 import io.chatgen.core.stage.PromptRewriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +126,57 @@ class EvaluationTest {
     assertThat(pipe.getAsJsonObject("selection").get("top1").isJsonNull()).isTrue();
     assertThat(pipe.getAsJsonObject("prompt").get("wordF1").isJsonNull()).isTrue();
     assertThat(pipe.getAsJsonObject("latencyMs").get("plan").isJsonNull()).isTrue();
+  }
+
+  @Test
+  void renders_and_scores_images_only_when_asked_and_combines_the_unified_score() {
+    ModelCard castle = data.catalog().byId(1).orElseThrow();
+    PromptRewriter rewriter = req -> new RewrittenPrompt(req.message(), "");
+    ModelSelector selector = (req, p) -> ModelChoice.forced(castle);
+    ParamConfigurator configurator = (req, p, choice) -> ConfiguredParams.of(GenerationParams.defaults());
+    ImageGenerator generator = (plan, progress) ->
+        new GeneratedImage(plan, 8, 8, new int[64], plan.model(), Duration.ofMillis(1), List.of());
+    // per-image scores are constant, so their means are the constants
+    ImageScorer clip = scorer(UnifiedScore.CLIP, 30);
+    ImageScorer hps = scorer(UnifiedScore.HPS_V2, 0.27);
+    ImageScorer reward = scorer(UnifiedScore.IMAGE_REWARD, 0.5);
+    ImageSetScorer fid = new ImageSetScorer() {
+      @Override
+      public String name() {
+        return UnifiedScore.FID;
+      }
+
+      @Override
+      public double score(List<GeneratedImage> images) {
+        return 10.0 * images.size();
+      }
+    };
+    try (PipelineStages stages = PipelineStages.of(rewriter, selector, configurator, generator)) {
+      EvaluationResult without = Evaluation.builder().stages(stages).standardBaselines(false).build().run(data);
+      assertThat(without.summary().getAsJsonObject("splits").getAsJsonObject("test").get("images").isJsonNull())
+          .isTrue();
+      EvaluationResult r = Evaluation.builder().stages(stages).standardBaselines(false).renderImages(true)
+          .imageScorer(clip).imageScorer(hps).imageScorer(reward).imageSetScorer(fid).build().run(data);
+      JsonObject images = r.summary().getAsJsonObject("splits").getAsJsonObject("test").getAsJsonObject("images");
+      assertThat(images.get("generated").getAsInt()).isEqualTo(2);
+      // FID = 10 * 2 images = 20; unified = (30 + 2.7 + 0.5 - 20 - 50) / 4 = -9.2
+      assertThat(images.get("fid").getAsDouble()).isEqualTo(20.0);
+      assertThat(images.get("unified").getAsDouble()).isCloseTo(-9.2, within(1e-12));
+    }
+  }
+
+  private static ImageScorer scorer(String name, double value) {
+    return new ImageScorer() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public double score(GeneratedImage image, String prompt) {
+        return value;
+      }
+    };
   }
 
   private static JsonObject split(JsonObject baselines, String name, String split) {
