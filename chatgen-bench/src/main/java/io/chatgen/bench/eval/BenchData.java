@@ -33,6 +33,7 @@ import org.jspecify.annotations.Nullable;
  * @param chatsRead how many chat samples the chats file holds
  * @param chatsWithoutDemo chat samples whose demonstration is not in the demos file
  * @param chatsOtherSplit chat samples whose demonstration is in a split not evaluated
+ * @param variant how the chat samples were put to the pipeline
  */
 public record BenchData(
     ModelCatalog catalog,
@@ -40,7 +41,8 @@ public record BenchData(
     List<Demonstration> train,
     int chatsRead,
     int chatsWithoutDemo,
-    int chatsOtherSplit) {
+    int chatsOtherSplit,
+    Variant variant) {
 
   /** The splits evaluated by default. */
   public static final List<String> DEFAULT_SPLITS = List.of("test", "test-fewshot");
@@ -49,6 +51,7 @@ public record BenchData(
     Objects.requireNonNull(catalog, "catalog");
     cases = List.copyOf(cases);
     train = List.copyOf(train);
+    Objects.requireNonNull(variant, "variant");
   }
 
   /** What to read and how. Build with {@link #builder()}. */
@@ -165,7 +168,7 @@ public record BenchData(
         throw new DataFormatException((train == null ? d : train)
             + ": no demonstrations of split \"" + trainSplit + "\" to train the baselines on");
       }
-      return new BenchData(catalog, cases, trainDemos, chatList.size(), withoutDemo, otherSplit);
+      return new BenchData(catalog, cases, trainDemos, chatList.size(), withoutDemo, otherSplit, variant);
     }
 
     private static Path required(@Nullable Path p, String option) {

@@ -52,6 +52,7 @@ public final class EvaluationResult {
     d.addProperty("chatsWithoutDemo", data.chatsWithoutDemo());
     d.addProperty("chatsInOtherSplits", data.chatsOtherSplit());
     d.addProperty("trainDemos", data.train().size());
+    d.addProperty("variant", data.variant().toString());
     s.add("data", d);
     JsonObject st = new JsonObject();
     for (Stage stage : Stage.values()) {

@@ -29,7 +29,10 @@ final class Report {
       new Row("prompt tag-F1", "prompt.tagF1", false),
       new Row("negative prompt word-F1", "negativePrompt.wordF1", false),
       new Row("plan latency p50 (ms)", "latencyMs.plan.p50", false),
-      new Row("plan latency p95 (ms)", "latencyMs.plan.p95", false));
+      new Row("plan latency p95 (ms)", "latencyMs.plan.p95", false),
+      new Row("· rewrite p50 (ms)", "latencyMs.rewrite.p50", false),
+      new Row("· select p50 (ms)", "latencyMs.select.p50", false),
+      new Row("· configure p50 (ms)", "latencyMs.configure.p50", false));
 
   private static final List<Row> KIND_ROWS = List.of(
       ROWS.get(0), ROWS.get(1), ROWS.get(2), ROWS.get(3), ROWS.get(4), ROWS.get(11), ROWS.get(12), ROWS.get(13));
@@ -41,10 +44,10 @@ final class Report {
     b.append("# ChatGen benchmark report\n\n");
     JsonObject data = summary.getAsJsonObject("data");
     b.append(String.format(Locale.ROOT,
-        "%d requests evaluated (of %d chats; %d without a demonstration, %d in other splits) over %d models; "
-            + "baselines trained on %d demonstrations. Wall time %.1f s.%n%n",
+        "%d requests evaluated (of %d chats; %d without a demonstration, %d in other splits) over %d models, "
+            + "as %s requests; baselines trained on %d demonstrations. Wall time %.1f s.%n%n",
         data.get("evaluated").getAsInt(), data.get("chats").getAsInt(), data.get("chatsWithoutDemo").getAsInt(),
-        data.get("chatsInOtherSplits").getAsInt(), data.get("models").getAsInt(), data.get("trainDemos").getAsInt(),
+        data.get("chatsInOtherSplits").getAsInt(), data.get("models").getAsInt(), data.get("variant").getAsString(), data.get("trainDemos").getAsInt(),
         summary.get("wallTimeMs").getAsDouble() / 1000));
     b.append("## Stages\n\n| stage | run by |\n|---|---|\n");
     JsonObject absent = summary.getAsJsonObject("absentStages");
