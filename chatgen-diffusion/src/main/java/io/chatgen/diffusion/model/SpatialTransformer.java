@@ -40,7 +40,7 @@ final class SpatialTransformer implements UNet.Layer {
     return blocks.size();
   }
 
-  static SpatialTransformer load(Weights w, Norms norms, String p, long ch, int heads) {
+  static SpatialTransformer load(Weights w, Norms norms, String p, long ch, int heads, long ctx) {
     GroupNorm gn = GroupNorm.load(w, norms, p + ".norm", ch, GN_EPS);
     Linear in = Linear.load(w, p + ".proj_in", Weights.ANY, ch, true);
     long inner = in.outFeatures();
@@ -53,7 +53,6 @@ final class SpatialTransformer implements UNet.Layer {
     if (ids.isEmpty()) {
       throw w.missing(p + ".transformer_blocks.0.attn1.to_q.weight", new long[] {inner, inner});
     }
-    long ctx = w.check(p + ".transformer_blocks.0.attn2.to_k.weight", inner, Weights.ANY)[1];
     List<Block> blocks = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
       String b = p + ".transformer_blocks." + i;

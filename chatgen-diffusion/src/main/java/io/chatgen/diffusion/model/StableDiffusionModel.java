@@ -103,7 +103,7 @@ public final class StableDiffusionModel implements AutoCloseable {
       Map<String, String> meta = file.metadata();
       Norms norms = new Norms(manager);
       ClipTextEncoder text = ClipTextEncoder.load(w, manager, intMeta(meta, META_TEXT_HEADS, 0, checkpoint));
-      UNet unet = UNet.load(w, norms, manager, intMeta(meta, META_UNET_HEADS, 8, checkpoint));
+      UNet unet = UNet.load(w, norms, manager, intMeta(meta, META_UNET_HEADS, 8, checkpoint), text.hidden);
       Vae vae = Vae.load(w, norms);
       double scale = ModelConfig.SD1_LATENT_SCALING;
       if (meta.containsKey(META_LATENT_SCALE)) {
@@ -184,9 +184,10 @@ public final class StableDiffusionModel implements AutoCloseable {
     if (clipSkip < 1 || clipSkip > config.textLayers()) {
       throw new InvalidRequestException("clip skip must be in 1.." + config.textLayers() + ", was " + clipSkip);
     }
-    try (NDArray min = tokenIds.min(); NDArray max = tokenIds.max()) {
-      long lo = min.toType(DataType.INT64, false).getLong();
-      long hi = max.toType(DataType.INT64, false).getLong();
+    try (NDArray min = tokenIds.min(); NDArray max = tokenIds.max();
+        NDArray minLong = min.toType(DataType.INT64, true); NDArray maxLong = max.toType(DataType.INT64, true)) {
+      long lo = minLong.getLong();
+      long hi = maxLong.getLong();
       if (lo < 0 || hi >= config.vocabSize()) {
         throw new InvalidRequestException("token ids must be in [0, " + config.vocabSize() + "), found "
             + lo + ".." + hi + "; the tokenizer does not match this checkpoint");

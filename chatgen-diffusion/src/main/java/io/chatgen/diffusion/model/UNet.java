@@ -1,7 +1,6 @@
 package io.chatgen.diffusion.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -87,11 +86,14 @@ final class UNet {
     List<Boolean> attention = new ArrayList<>();
     int depth = 0;
     int heads;
+    int expectedContext;
   }
 
-  static UNet load(Weights w, Norms norms, NDManager manager, int heads) {
+  /** Loads the UNet; {@code contextDim} is the text encoder's width its cross-attention reads. */
+  static UNet load(Weights w, Norms norms, NDManager manager, int heads, int contextDim) {
     Builder b = new Builder();
     b.heads = heads;
+    b.expectedContext = contextDim;
     long[] convIn = w.check(P + "input_blocks.0.0.weight", Weights.ANY, Weights.ANY, 3, 3);
     long ch = convIn[0];
     b.modelChannels = (int) ch;
@@ -208,11 +210,7 @@ final class UNet {
   }
 
   private static Layer transformer(Weights w, Norms norms, String sp, long ch, Builder b) {
-    SpatialTransformer t = SpatialTransformer.load(w, norms, sp, ch, b.heads);
-    if (b.contextDim >= 0 && b.contextDim != t.contextDim) {
-      throw new ModelLoadException("tensor '" + sp + "' attends to a context of width " + t.contextDim
-          + ", other blocks to " + b.contextDim);
-    }
+    SpatialTransformer t = SpatialTransformer.load(w, norms, sp, ch, b.heads, b.expectedContext);
     b.contextDim = (int) t.contextDim;
     b.depth = Math.max(b.depth, t.depth());
     return t;
