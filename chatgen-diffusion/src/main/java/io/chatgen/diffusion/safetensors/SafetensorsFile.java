@@ -7,6 +7,10 @@ import ai.djl.ndarray.types.Shape;
 import io.chatgen.core.DataFormatException;
 import io.chatgen.core.ModelLoadException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -17,6 +21,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An opened, validated safetensors file. Tensors are read one at a time: each read memory-maps only
@@ -93,13 +98,48 @@ public final class SafetensorsFile implements AutoCloseable {
       return manager.zeros(shape, type);
     }
     ByteBuffer bytes = map(info);
-    if (info.dtype() == SafetensorsDType.BF16) {
-      return manager.create(widenBf16(bytes.asShortBuffer(), info.elementCount()), shape);
+    try {
+      if (info.dtype() == SafetensorsDType.BF16) {
+        return manager.create(widenBf16(bytes.asShortBuffer(), info.elementCount()), shape);
+      }
+      // The engine wraps a direct buffer without copying; duplicate() gives the tensor its own
+      // memory so that nothing keeps the mapping (or the file) alive.
+      try (NDArray view = manager.create(bytes, shape, type)) {
+        return view.duplicate();
+      }
+    } finally {
+      unmap(bytes);
     }
-    // The engine wraps a direct buffer without copying; duplicate() gives the tensor its own
-    // memory so that nothing keeps the mapping (or the file) alive.
-    try (NDArray view = manager.create(bytes, shape, type)) {
-      return view.duplicate();
+  }
+
+  /**
+   * Releases a mapping now instead of at some later garbage collection: otherwise the mapped pages
+   * of every tensor read so far stay in the process's resident set, doubling peak RSS while a
+   * multi-gigabyte checkpoint loads. Only called once nothing refers to the buffer any more.
+   */
+  private static void unmap(ByteBuffer buffer) {
+    if (UNMAP != null && buffer.isDirect()) {
+      try {
+        UNMAP.invokeExact(buffer);
+      } catch (Throwable e) {
+        // not fatal: the mapping is released when the buffer is collected
+      }
+    }
+  }
+
+  private static final @Nullable MethodHandle UNMAP = findUnmapper();
+
+  private static @Nullable MethodHandle findUnmapper() {
+    try {
+      Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+      Field f = unsafeClass.getDeclaredField("theUnsafe");
+      f.setAccessible(true);
+      Object unsafe = f.get(null);
+      return MethodHandles.lookup()
+          .findVirtual(unsafeClass, "invokeCleaner", MethodType.methodType(void.class, ByteBuffer.class))
+          .bindTo(unsafe);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
     }
   }
 
