@@ -1,0 +1,48 @@
+package io.chatgen.params.resource;
+
+import io.chatgen.core.data.Demonstration;
+import io.chatgen.core.data.ModelCatalog;
+import io.chatgen.core.data.ReadMode;
+import io.chatgen.core.data.ReadResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Rebuilds the shipped parameter resource from the Civitai data: the {@code train} split of
+ * {@code demos.jsonl} (parameters and hashed prompt features, no text) and {@code models.jsonl}
+ * (documentation facts, creator, tags, base; no description text).
+ *
+ * <pre>
+ * cd /work/main &amp;&amp; mvn -B -o -q -pl chatgen-params compile &amp;&amp; \
+ * java -Xmx2g -cp "chatgen-params/target/classes:$(cat chatgen-params/target/cp.txt)" \
+ *   io.chatgen.params.resource.ParamResourceBuilder ../shared/civitai \
+ *   chatgen-params/src/main/resources/io/chatgen/params/resource/params-v1.bin.gz
+ * </pre>
+ *
+ * (write {@code cp.txt} once with {@code mvn -o -q -pl chatgen-params dependency:build-classpath
+ * -Dmdep.outputFile=target/cp.txt}). Arguments: the data folder (default {@code ../shared/civitai})
+ * and the output file (default the path above).
+ */
+public final class ParamResourceBuilder {
+  private ParamResourceBuilder() {}
+
+  public static void main(String[] args) throws IOException {
+    Path data = Path.of(args.length > 0 ? args[0] : "../shared/civitai");
+    Path out = Path.of(args.length > 1 ? args[1]
+        : "chatgen-params/src/main/resources" + ParamResource.SHIPPED_PATH);
+    ModelCatalog catalog = ModelCatalog.readJsonl(data.resolve("models.jsonl"), ReadMode.STRICT);
+    // lenient: one unverified line of the dump has a seed beyond 64 bits; it is not a train demo
+    ReadResult<Demonstration> read = Demonstration.read(data.resolve("demos.jsonl"), ReadMode.LENIENT);
+    read.firstProblems().forEach(p -> System.out.println("skipped: " + p));
+    List<Demonstration> train = read.records().stream().filter(d -> d.split().equals("train")).toList();
+    ParamResource r = ParamResource.build(train, catalog.models(), false);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    try (OutputStream o = Files.newOutputStream(out)) {
+      r.write(o);
+    }
+    System.out.printf("wrote %s (%d bytes): %s%n", out, Files.size(out), r.provenance());
+  }
+}

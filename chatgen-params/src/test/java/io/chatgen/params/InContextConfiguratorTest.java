@@ -1,0 +1,164 @@
+package io.chatgen.params;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ConfiguredParams;
+import io.chatgen.core.GenerationParams;
+import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.ModelCard;
+import io.chatgen.core.ModelChoice;
+import io.chatgen.core.Param;
+import io.chatgen.core.RewrittenPrompt;
+import io.chatgen.core.Sampler;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InContextConfiguratorTest {
+  private final InContextConfigurator c = Fixtures.configurator();
+
+  private ConfiguredParams configure(String chat, ModelCard card) {
+    return c.configure(ChatRequest.of(chat), new RewrittenPrompt(chat, ""), ModelChoice.forced(card));
+  }
+
+  private static void assertValid(ConfiguredParams p, BaseArchitecture base) {
+    assertThat(ParamSchema.forBase(base).accepts(p.params())).isTrue();
+  }
+
+  @Test
+  void the_nearest_demonstrations_decide_and_are_cited() {
+    ConfiguredParams land = configure("a castle in a mountain landscape at sunset", Fixtures.SCENERY);
+    assertThat(land.params().sampler()).isEqualTo(Sampler.EULER_A);
+    assertThat(land.params().steps()).isEqualTo(30);
+    assertThat(land.params().width()).isEqualTo(768);
+    assertThat(land.params().height()).isEqualTo(512);
+    assertThat(land.reasons().get(Param.SAMPLER)).contains("image 10");
+
+    ConfiguredParams face = configure("portrait of an old woman, face close up", Fixtures.SCENERY);
+    assertThat(face.params().sampler()).isEqualTo(Sampler.DPMPP_2M_KARRAS);
+    assertThat(face.params().steps()).isEqualTo(20);
+    assertThat(face.params().cfgScale()).isEqualTo(6.0);
+    assertThat(face.params().width()).isEqualTo(512);
+    assertThat(face.params().height()).isEqualTo(768);
+    assertThat(face.params().clipSkip()).isEqualTo(2);
+  }
+
+  @Test
+  void explicit_wishes_in_the_chat_win() {
+    ConfiguredParams p = configure("a castle landscape, seed 42, cfg 9, DPM++ SDE Karras, square, 40 steps",
+        Fixtures.SCENERY);
+    assertThat(p.params().seed()).isEqualTo(42);
+    assertThat(p.params().cfgScale()).isEqualTo(9.0);
+    assertThat(p.params().sampler()).isEqualTo(Sampler.DPMPP_SDE_KARRAS);
+    assertThat(p.params().steps()).isEqualTo(40);
+    assertThat(p.params().width()).isEqualTo(p.params().height());
+    assertThat(p.reasons().get(Param.CFG_SCALE)).contains("asked for in the chat").contains("cfg 9");
+  }
+
+  @Test
+  void quick_drafts_take_fewer_steps_and_more_steps_more() {
+    int voted = configure("a castle landscape", Fixtures.SCENERY).params().steps();
+    assertThat(configure("a quick draft of a castle landscape", Fixtures.SCENERY).params().steps()).isLessThan(voted);
+    assertThat(configure("a castle landscape, more steps", Fixtures.SCENERY).params().steps()).isGreaterThan(voted);
+  }
+
+  @Test
+  void size_follows_the_request_within_the_native_resolutions() {
+    // the landscape demos are 768x512; a phone wallpaper must be portrait, and this model uses 512x768
+    ConfiguredParams phone = configure("a phone wallpaper of a castle landscape", Fixtures.SCENERY);
+    assertThat(phone.params().height()).isGreaterThan(phone.params().width());
+    assertThat(phone.params().width()).isEqualTo(512);
+    assertThat(phone.params().height()).isEqualTo(768);
+    // the anime model only uses squares: a banner comes from SD 1.x's native sides
+    ConfiguredParams banner = configure("a banner with an anime girl", Fixtures.ANIME);
+    assertThat(banner.params().width()).isGreaterThan(banner.params().height());
+    assertThat(BaseArchitecture.SD_1.commonSides()).contains(banner.params().width(), banner.params().height());
+    assertThat(banner.reasons().get(Param.WIDTH)).contains("banner");
+  }
+
+  @Test
+  void a_model_the_resource_does_not_know_is_configured_from_its_card() {
+    ModelCard own = new ModelCard(99, 991, "User Model", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(),
+        "Best with Sampler: DDIM\nSteps: 45\nCFG scale 6.5\nclip skip 1", List.of(), false, null);
+    ConfiguredParams p = configure("a lighthouse", own);
+    assertThat(p.params().sampler()).isEqualTo(Sampler.DDIM);
+    assertThat(p.params().steps()).isEqualTo(45);
+    assertThat(p.params().cfgScale()).isEqualTo(6.5);
+    assertThat(p.params().clipSkip()).isEqualTo(1);
+    assertThat(p.reasons().get(Param.STEPS)).contains("documentation").contains("Steps: 45");
+    assertValid(p, BaseArchitecture.SD_1);
+  }
+
+  @Test
+  void an_unknown_model_hears_similar_models_by_the_same_creator() {
+    ModelCard sibling = new ModelCard(98, 981, "Anime Blend v2", BaseArchitecture.SD_1, "SD 1.5", List.of("anime"),
+        List.of(), "", List.of(), false, "bob");
+    ConfiguredParams p = configure("an anime girl", sibling);
+    assertThat(p.params().sampler()).isEqualTo(Sampler.DPMPP_SDE_KARRAS);
+    assertThat(p.params().steps()).isEqualTo(28);
+    assertThat(p.reasons().get(Param.SAMPLER)).contains("similar model Anime Blend").contains("same creator");
+  }
+
+  @Test
+  void an_unknown_model_with_nothing_similar_gets_its_base_defaults() {
+    ModelCard xl = ModelCard.of(77, 771, "Lonely XL", BaseArchitecture.SDXL);
+    ConfiguredParams p = configure("a red bicycle", xl);
+    GenerationParams d = ParamSchema.forBase(BaseArchitecture.SDXL).defaults();
+    assertThat(p.params().width()).isEqualTo(1024);
+    assertThat(p.params().sampler()).isEqualTo(d.sampler());
+    assertThat(p.params().steps()).isEqualTo(d.steps());
+    assertThat(p.reasons().get(Param.STEPS)).contains("SDXL defaults");
+    assertValid(p, BaseArchitecture.SDXL);
+  }
+
+  @Test
+  void garbage_numbers_in_a_description_still_give_a_valid_plan() {
+    ModelCard junk = new ModelCard(66, 661, "Junk", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(),
+        "Steps 1000000000, CFG 9999, clip skip -3, 99999x7 px, Sampler: Foo Bar 3000", List.of(), false, null);
+    ConfiguredParams p = configure("a tree", junk);
+    assertValid(p, BaseArchitecture.SD_1);
+    assertThat(p.params().steps()).isBetween(1, 150);
+  }
+
+  @Test
+  void the_seed_is_derived_from_the_request_unless_fixed() {
+    long a = configure("a castle landscape", Fixtures.SCENERY).params().seed();
+    assertThat(configure("a castle landscape", Fixtures.SCENERY).params().seed()).isEqualTo(a);
+    assertThat(a).isEqualTo(InContextConfigurator.deriveSeed("a castle landscape"));
+    assertThat(configure("a castle landscape at night", Fixtures.SCENERY).params().seed()).isNotEqualTo(a);
+    InContextConfigurator fixed = InContextConfigurator.builder().resource(Fixtures.resource()).fixedSeed(7).build();
+    assertThat(fixed.configure(ChatRequest.of("x"), new RewrittenPrompt("x", ""), ModelChoice.forced(Fixtures.ANIME))
+        .params().seed()).isEqualTo(7);
+  }
+
+  @Test
+  void overrides_win_and_impossible_ones_are_refused() {
+    ChatRequest r = ChatRequest.of("a castle landscape, cfg 9");
+    RewrittenPrompt rp = new RewrittenPrompt("castle", "");
+    ConfiguredParams p = c.configure(r, rp, ModelChoice.forced(Fixtures.SCENERY),
+        ParamOverrides.builder().cfgScale(4).steps(200).sampler("ddim").build());
+    assertThat(p.params().cfgScale()).isEqualTo(4.0);
+    assertThat(p.params().steps()).isEqualTo(150);
+    assertThat(p.reasons().get(Param.STEPS)).contains("set by the caller").contains("clamped to 150");
+    assertThat(p.params().sampler()).isEqualTo(Sampler.DDIM);
+    assertThatThrownBy(() -> ParamOverrides.builder().cfgScale(Double.NaN)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("not a number");
+    assertThatThrownBy(() -> ParamOverrides.builder().steps(-5)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("negative");
+    assertThatThrownBy(() -> c.configure(r, rp, ModelChoice.forced(Fixtures.SCENERY),
+        ParamOverrides.builder().steps(1e9).build())).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("impossible");
+    assertThatThrownBy(() -> configure("a cat, 10^9 steps", Fixtures.SCENERY))
+        .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void every_scored_value_has_a_reason() {
+    ConfiguredParams p = configure("anime girl", Fixtures.ANIME);
+    assertThat(p.reasons()).containsKeys(Param.SAMPLER, Param.STEPS, Param.CFG_SCALE, Param.CLIP_SKIP, Param.WIDTH,
+        Param.HEIGHT, Param.SEED);
+    assertThat(c.describe()).contains("k=10");
+  }
+}
