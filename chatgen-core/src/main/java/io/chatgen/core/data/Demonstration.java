@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param samplerName the sampler as written (an A1111 name or a user's variant), or null
  * @param steps steps, or null
  * @param cfgScale CFG scale, or null
- * @param seed seed, or null
+ * @param seed seed, or null (also when it does not fit a long)
  * @param width width, or null
  * @param height height, or null
  * @param clipSkip clip skip, or null when not stated
@@ -72,13 +72,22 @@ public record Demonstration(
         Json.optString(o, "sampler"),
         toInt(Json.optLong(o, "steps"), "steps"),
         Json.optDouble(o, "cfgScale"),
-        Json.optLong(o, "seed"),
+        seed(o),
         toInt(Json.optLong(o, "width"), "width"),
         toInt(Json.optLong(o, "height"), "height"),
         toInt(Json.optLong(o, "clipSkip"), "clipSkip"),
         Json.optBoolean(o, "hires"),
         matches != null && matches,
         Json.string(o, "split"));
+  }
+
+  /** A1111 seeds are 32-bit, but some posted images carry 64-bit or larger ones: those read as null. */
+  private static @Nullable Long seed(JsonObject o) {
+    Double d = Json.optDouble(o, "seed");
+    if (d == null || d < 0 || d > Long.MAX_VALUE) {
+      return null;
+    }
+    return Json.optLong(o, "seed");
   }
 
   private static @Nullable Integer toInt(@Nullable Long v, String field) {

@@ -72,8 +72,9 @@ public record ParsedPrompt(List<WeightedText> segments, List<ExtraNetwork> extra
             .append(PromptParser.formatWeight(s.weight())).append(')');
       }
     }
+    // no separator: the parser removes the tags as they stand, so a space would come back as text
     for (ExtraNetwork n : extraNetworks) {
-      b.append(' ').append(n.toPromptString());
+      b.append(n.toPromptString());
     }
     return b.toString();
   }

@@ -18,11 +18,19 @@ import java.util.regex.Pattern;
  *
  * <p>Two deliberate differences from A1111: a weight that is not a number ({@code (a:1.2.3)}) is
  * kept as text instead of failing, and BREAK markers are never re-weighted by an enclosing bracket
- * (A1111 would turn such a BREAK into the literal word). Empty runs are dropped.
+ * (A1111 would turn such a BREAK into the literal word). Empty runs are dropped. Brackets nested
+ * deeper than {@link #MAX_DEPTH} are text.
  *
  * <p>Stateless and thread-safe.
  */
 public final class PromptParser {
+  /**
+   * Brackets nested deeper than this are read as text. Each run of text is re-weighted once per
+   * bracket open around it, so the cap keeps parsing linear in the prompt's length even for a
+   * megabyte of brackets; real prompts nest a handful of levels.
+   */
+  public static final int MAX_DEPTH = 64;
+
   private static final double ROUND = 1.1;
   private static final double SQUARE = 1 / 1.1;
   private static final Pattern ATTENTION = Pattern.compile(
@@ -63,9 +71,9 @@ public final class PromptParser {
       if (tok.startsWith("\\")) {
         texts.add(tok.length() > 1 ? tok.substring(1) : "\\");
         weights.add(1.0);
-      } else if (tok.equals("(")) {
+      } else if (tok.equals("(") && round.size() + square.size() < MAX_DEPTH) {
         round.push(texts.size());
-      } else if (tok.equals("[")) {
+      } else if (tok.equals("[") && round.size() + square.size() < MAX_DEPTH) {
         square.push(texts.size());
       } else if (weight != null && !round.isEmpty() && isNumber(weight)) {
         multiply(texts, weights, round.pop(), Double.parseDouble(weight));
@@ -91,22 +99,38 @@ public final class PromptParser {
     while (!square.isEmpty()) {
       multiply(texts, weights, square.pop(), SQUARE);
     }
+    // merge runs of equal weight, as A1111 does
     List<WeightedText> out = new ArrayList<>();
+    StringBuilder run = new StringBuilder();
+    double runWeight = Double.NaN;
     for (int i = 0; i < texts.size(); i++) {
       String t = texts.get(i);
       double w = weights.get(i);
-      boolean isBreak = w == -1 && t.equals("BREAK");
       if (t.isEmpty()) {
         continue;
       }
-      WeightedText last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && !isBreak && !last.isBreak() && last.weight() == w) {
-        out.set(out.size() - 1, new WeightedText(last.text() + t, w));
+      boolean isBreak = w == -1 && t.equals("BREAK");
+      if (!isBreak && run.length() > 0 && runWeight == w) {
+        run.append(t);
+        continue;
+      }
+      flush(run, runWeight, out);
+      if (isBreak) {
+        out.add(WeightedText.BREAK);
       } else {
-        out.add(isBreak ? WeightedText.BREAK : new WeightedText(t, w));
+        run.append(t);
+        runWeight = w;
       }
     }
+    flush(run, runWeight, out);
     return out;
+  }
+
+  private static void flush(StringBuilder run, double weight, List<WeightedText> out) {
+    if (run.length() > 0) {
+      out.add(new WeightedText(run.toString(), weight));
+      run.setLength(0);
+    }
   }
 
   private static boolean isNumber(String s) {
