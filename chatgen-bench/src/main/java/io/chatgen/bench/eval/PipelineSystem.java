@@ -144,7 +144,10 @@ public final class PipelineSystem implements EvaluatedSystem {
     if (k != null && c.goldCard() != null) {
       try {
         // the prompt as the pipeline wrote it (adapted to its own choice when it chose one)
+        long t0 = System.nanoTime();
         gold = k.configure(req, prompt, ModelChoice.forced(c.goldCard())).params();
+        // without a selector this is the only run of the configure stage: its latency is still real
+        stageMs.putIfAbsent(Stage.CONFIGURE, (System.nanoTime() - t0) / 1e6);
       } catch (RuntimeException e) {
         error = "gold-model configuration failed: " + describe(e);
       }
