@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public record LlmAnswer(Map<Param, String> values, String format) {
   private static final Pattern LINE = Pattern.compile(
-      "(?m)^[\\s>*#-]*\"?([A-Za-z][A-Za-z _-]{1,30}?)\"?\\s*[:=]\\s*\"?([^\"\\n]*?)\"?\\s*,?\\s*$");
+      "(?m)^[\\s>*#_-]*\"?([A-Za-z][A-Za-z _-]{1,30}?)\"?[*_]*\\s*[:=]\\s*[*_]*\"?([^\"\\n]*?)\"?[*_]*\\s*,?\\s*$");
   private static final Pattern SIZE = Pattern.compile("(\\d{2,5})\\s*[x×*]\\s*(\\d{2,5})");
 
   public LlmAnswer {
@@ -54,7 +54,10 @@ public record LlmAnswer(Map<Param, String> values, String format) {
       return out;
     }
     try {
-      JsonReader reader = new JsonReader(new StringReader(text.substring(start, end + 1)));
+      // small models write trailing commas and // comments; Gson's lenient mode accepts neither
+      String body = text.substring(start, end + 1).replaceAll("(?m)//[^\n\"]*$", "")
+          .replaceAll(",\\s*([}\\]])", "$1");
+      JsonReader reader = new JsonReader(new StringReader(body));
       reader.setStrictness(Strictness.LENIENT);
       JsonElement e = JsonParser.parseReader(reader);
       if (!e.isJsonObject()) {

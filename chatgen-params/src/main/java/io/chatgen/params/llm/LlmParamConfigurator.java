@@ -123,12 +123,16 @@ public final class LlmParamConfigurator implements ParamConfigurator, Described 
     Sampler sampler = f.sampler();
     if (!explicit(Param.SAMPLER, wishes, overrides)) {
       String s = parsed.values().get(Param.SAMPLER);
-      Optional<Sampler> known = s == null ? Optional.empty() : Sampler.closest(s);
+      Optional<Sampler> known = s == null ? Optional.empty() : Sampler.find(s);
       if (known.isPresent()) {
         sampler = known.get();
         why.put(Param.SAMPLER, sampler.a1111Name() + ": " + by);
       } else if (s != null) {
+        // a misspelling ("DPM++ 2M Karas") first, then a variant of a known name ("DPM++ 2M Karras v2")
         Sampler near = nearestSampler(s);
+        if (near == null) {
+          near = Sampler.closest(s).orElse(null);
+        }
         if (near != null) {
           sampler = near;
           why.put(Param.SAMPLER, sampler.a1111Name() + ": the LLM answered unknown sampler \"" + abbreviate(s)
