@@ -39,6 +39,10 @@ public final class BenchCli implements Runnable {
       // never reach for the network for engines or models: the natives ship in the jar
       System.setProperty("ai.djl.offline", "true");
     }
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // engine start-up chatter (DJL's INFO lines) would bury the progress bar and the results
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
     CommandLine cli = new CommandLine(new BenchCli()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("chatgen-bench: error: " + EvaluateCommand.oneLine(e));
