@@ -1,0 +1,747 @@
+package io.chatgen.core.rewrite;
+
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ChatTurn;
+import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.ModelCard;
+import io.chatgen.core.ReferenceImage;
+import io.chatgen.core.RewrittenPrompt;
+import io.chatgen.core.rewrite.RewriteVocabulary.FamilyProfile;
+import io.chatgen.core.rewrite.RewriteVocabulary.KnownTag;
+import io.chatgen.core.rewrite.RewriteVocabulary.StyleWish;
+import io.chatgen.core.stage.Described;
+import io.chatgen.core.stage.PromptRewriter;
+import io.chatgen.core.text.Words;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rewrites a chat into a community-style prompt without a language model, from the shipped
+ * {@link RewriteVocabulary}.
+ *
+ * <p>How: each user turn is cleaned ({@link ChatText}: control characters, emoji, filler,
+ * instructions addressed to the rewriter), split into clauses and read word by word. Plain style
+ * wishes ("like a photo", "anime", "oil painting", "Pixar-like") become the community's tags and
+ * pick the {@link StyleFamily}; "no X" / "without X" moves X to the negative prompt; "more X"
+ * weights X by 1.2. The remaining words are matched, longest first, against the community's known
+ * tags ("looking at the camera" stays words, "black hair" becomes the tag "black hair"); words
+ * that rarely survive into real prompts ("my", "want", "need") are dropped by their keep
+ * probability. Chat words that call for a tag ("girl" -> "1girl") add it. The family's frequent
+ * quality and style tags lead the prompt; the family's typical negative tags make the negative
+ * prompt.
+ *
+ * <p>History: later turns add to earlier ones and revise them. A later time of day, season or
+ * weather replaces an earlier one ("no, at night"), a later style wish replaces an earlier one, and
+ * "no X" / "without X" removes X from what was said before.
+ *
+ * <p>Reference images: their palette, brightness and aspect ratio ({@link ReferenceImageSummary})
+ * go into the notes, a dominant colour and a dark or bright key into the prompt; the images stay
+ * in the request, so an image-to-image generator receives them.
+ *
+ * <p>Requests that are mostly not English keep names, numbers and Latin-script words and say in
+ * the notes that the request was not understood in full.
+ *
+ * <p>Immutable and thread-safe; one instance serves any number of threads.
+ */
+public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPromptRewriter.class);
+  /** The note added when much of a request is not English. */
+  public static final String NOT_UNDERSTOOD = "the request was not understood in full";
+
+  private static final Pattern CLAUSE = Pattern.compile("[.!?;:\\n]+|,|\\bbut\\b|\\(|\\)");
+  private static final Set<String> NEGATORS = Set.of("no", "without", "not", "remove", "minus", "avoid",
+      "don't", "dont", "never", "nothing", "lose", "drop", "skip", "rid", "instead");
+  private static final Set<String> BOUNDARIES = Set.of("and", "with", "but", "or", "then", "plus", "in", "on",
+      "at", "to", "so");
+  private static final Map<String, String> SLOT = slots();
+  /**
+   * Words that only glue a phrase together: kept inside a phrase ("portrait of a knight"), never
+   * standing alone as a tag or hanging off a phrase's end.
+   */
+  private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "of", "with", "and", "in", "on", "at",
+      "to", "for", "by", "from", "into", "onto", "over", "under", "is", "are", "was", "his", "her", "their", "its",
+      "this", "that", "these", "those", "some", "very", "as", "like", "or", "it", "he", "she", "they", "be", "up",
+      "out", "off", "while", "who", "which", "has", "have", "there", "all", "just", "only", "also", "really");
+  private static final int MAX_NEGATED_WORDS = 3;
+
+  private final RewriteVocabulary vocab;
+  private final double keepThreshold;
+  private final double styleShare;
+  private final double mapProbability;
+  private final boolean groupLeftovers;
+  private final boolean splitAtFunctionWords;
+  private final boolean guessFamily;
+  private final int maxContentTags;
+  private final int minTagPrompts;
+
+  private EmbeddedPromptRewriter(Builder b) {
+    this.vocab = b.vocabulary == null ? RewriteVocabulary.shipped() : b.vocabulary;
+    this.keepThreshold = b.keepThreshold;
+    this.styleShare = b.styleShare;
+    this.mapProbability = b.mapProbability;
+    this.groupLeftovers = b.groupLeftovers;
+    this.splitAtFunctionWords = b.splitAtFunctionWords;
+    this.guessFamily = b.guessFamily;
+    this.maxContentTags = b.maxContentTags;
+    this.minTagPrompts = b.minTagPrompts;
+  }
+
+  /** A rewriter on the shipped vocabulary with the default settings. */
+  public static EmbeddedPromptRewriter create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The vocabulary in use. */
+  public RewriteVocabulary vocabulary() {
+    return vocab;
+  }
+
+  @Override
+  public String describe() {
+    return "EmbeddedPromptRewriter (" + vocab.describe() + "; keep>=" + keepThreshold + ", style share>="
+        + styleShare + ", word->tag p>=" + mapProbability + ")";
+  }
+
+  @Override
+  public RewrittenPrompt rewrite(ChatRequest request) {
+    State st = new State();
+    List<String> turns = new ArrayList<>();
+    for (ChatTurn t : request.history()) {
+      if (t.role() == ChatTurn.Role.USER) {
+        turns.add(t.text());
+      }
+    }
+    turns.add(request.message());
+    for (int i = 0; i < turns.size(); i++) {
+      readTurn(turns.get(i), i, st);
+    }
+    List<String> notes = new ArrayList<>();
+    StyleFamily family = chooseFamily(st, notes);
+    FamilyProfile profile = vocab.family(family);
+
+    List<WeightedTag> prompt = new ArrayList<>();
+    Set<String> keys = new HashSet<>();
+    Set<String> words = new HashSet<>();
+    for (StyleWish w : st.wishes) {
+      for (String t : w.tags()) {
+        add(prompt, keys, words, t, 1.0, false);
+      }
+    }
+    for (WeightedTag t : profile.styleTags()) {
+      if (t.weight() >= styleShare) {
+        add(prompt, keys, words, t.tag(), 1.0, false);
+      }
+    }
+    int content = 0;
+    boolean capped = false;
+    for (Piece p : st.pieces) {
+      if (p.hidden || p.tokens.isEmpty()) {
+        continue;
+      }
+      if (content >= maxContentTags) {
+        capped = true;
+        break;
+      }
+      if (add(prompt, keys, words, p.surface(), p.weight, true)) {
+        content++;
+      }
+    }
+    if (capped) {
+      notes.add("the request was long: only its first " + maxContentTags + " descriptive phrases were kept");
+    }
+    Set<String> mapped = new LinkedHashSet<>();
+    for (Piece p : st.pieces) {
+      for (String w : p.tokens) {
+        for (WeightedTag t : vocab.tagsFor(w)) {
+          if (t.weight() >= mapProbability) {
+            mapped.add(t.tag());
+          }
+        }
+      }
+    }
+    for (String t : mapped) {
+      add(prompt, keys, words, t, 1.0, false);
+    }
+    List<ReferenceImage> images = request.images();
+    for (int i = 0; i < images.size(); i++) {
+      ReferenceImageSummary s = ReferenceImageSummary.of(images.get(i));
+      notes.add(s.describe(i + 1, images.get(i).source()));
+      for (String t : s.promptTags()) {
+        add(prompt, keys, words, t, 1.0, false);
+      }
+    }
+    if (keys.isEmpty() || (content == 0 && st.wishes.isEmpty() && images.isEmpty() && st.nonLatinLetters == 0)) {
+      throw new InvalidRequestException("nothing to draw: the request has no words that describe a picture"
+          + (st.emojiNamed ? " (its emoji were read by name, and that was not enough)" : "")
+          + "; describe what you would like to see, e.g. \"a girl reading in a rainy cafe\"");
+    }
+
+    List<WeightedTag> negative = new ArrayList<>();
+    Set<String> negKeys = new HashSet<>();
+    for (String n : st.negatives) {
+      if (!keys.contains(PromptTags.key(n)) && negKeys.add(PromptTags.key(n))) {
+        negative.add(WeightedTag.of(n));
+      }
+    }
+    for (WeightedTag t : profile.negativeTags().subList(0, profile.negativeCount())) {
+      String k = PromptTags.key(t.tag());
+      if (!keys.contains(k) && negKeys.add(k)) {
+        negative.add(WeightedTag.of(t.tag()));
+      }
+    }
+
+    boolean notUnderstood = st.letters > 0
+        && (st.nonLatinLetters >= 0.3 * st.letters || (st.latinWords >= 4 && st.unknownWords > 0.45 * st.latinWords));
+    if (notUnderstood) {
+      notes.add(NOT_UNDERSTOOD + ": much of it does not read as English; kept names, numbers and Latin-script "
+          + "words" + (st.nonLatinLetters > 0 ? " and dropped text in other scripts" : ""));
+    }
+    if (st.controlStripped) {
+      notes.add("control characters were removed from the request");
+    }
+    if (st.emojiNamed) {
+      notes.add("emoji were read by their Unicode names");
+    }
+    if (st.instructionIgnored) {
+      notes.add("an instruction addressed to the rewriter was treated as text, not followed");
+    }
+    String p = capped(prompt, notes, "prompt");
+    String n = capped(negative, notes, "negative prompt");
+    log.debug("rewrote a {} request into {} tags ({})", request.kind(), prompt.size(), family);
+    return new RewrittenPrompt(p, n, notes);
+  }
+
+  /**
+   * Adds the model's trigger words in front of the prompt, each once: a trigger word already in
+   * the prompt (as a tag, any case) is not added again, so calling this twice changes nothing.
+   */
+  @Override
+  public RewrittenPrompt adaptToModel(RewrittenPrompt prompt, ModelCard model) {
+    Set<String> present = new HashSet<>();
+    for (String t : PromptTags.normalizedTags(prompt.prompt())) {
+      present.add(PromptTags.key(t));
+    }
+    List<WeightedTag> add = new ArrayList<>();
+    for (String trigger : model.triggerWords()) {
+      for (String part : trigger.split(",")) {
+        String clean = PromptTags.clean(part);
+        String key = PromptTags.key(clean);
+        if (!clean.isEmpty() && !key.isEmpty() && present.add(key)) {
+          add.add(WeightedTag.of(clean));
+        }
+      }
+    }
+    if (add.isEmpty()) {
+      return prompt;
+    }
+    String head = PromptTags.join(add);
+    String joined = head + ", " + prompt.prompt();
+    List<String> notes = new ArrayList<>(prompt.notes());
+    notes.add("added the trigger words of " + model.label() + ": " + head);
+    if (joined.length() > RewrittenPrompt.MAX_CHARS) {
+      int cut = joined.lastIndexOf(", ", RewrittenPrompt.MAX_CHARS);
+      joined = joined.substring(0, Math.max(head.length(), cut));
+      notes.add("the prompt was shortened to fit " + RewrittenPrompt.MAX_CHARS + " characters");
+    }
+    return new RewrittenPrompt(joined, prompt.negativePrompt(), notes);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private void readTurn(String text, int turn, State st) {
+    ChatText.Cleaned c = ChatText.clean(text);
+    st.controlStripped |= c.controlStripped();
+    st.emojiNamed |= c.emojiNamed();
+    st.instructionIgnored |= c.instructionIgnored();
+    countLanguage(c.text(), st);
+    List<Piece> turnPieces = new ArrayList<>();
+    Set<String> negated = new LinkedHashSet<>();
+    List<StyleWish> wishes = new ArrayList<>();
+    for (String clause : CLAUSE.split(c.text())) {
+      List<String> toks = new ArrayList<>();
+      for (String w : Words.of(clause)) {
+        if (isLatinOrDigits(w)) {
+          toks.add(w);
+        }
+      }
+      if (!toks.isEmpty()) {
+        readClause(toks, turn, turnPieces, negated, wishes);
+      }
+    }
+    Set<String> revisedSlots = new HashSet<>();
+    for (Piece p : turnPieces) {
+      for (String w : p.tokens) {
+        String slot = SLOT.get(w);
+        if (slot != null) {
+          revisedSlots.add(slot);
+        }
+      }
+    }
+    if (!revisedSlots.isEmpty() || !negated.isEmpty()) {
+      for (Piece p : st.pieces) {
+        p.remove(w -> negated.contains(w) || revisedSlots.contains(SLOT.get(w)), this);
+      }
+    }
+    for (String n : negated) {
+      st.negatives.add(n);
+    }
+    // what a later turn asks for positively is no longer unwanted
+    for (Piece p : turnPieces) {
+      if (!p.hidden) {
+        st.negatives.removeIf(n -> p.tokens.contains(n));
+      }
+    }
+    if (!wishes.isEmpty()) {
+      st.wishes.clear();
+      st.wishes.addAll(wishes);
+    }
+    st.pieces.addAll(turnPieces);
+  }
+
+  private void readClause(List<String> toks, int turn, List<Piece> out, Set<String> negated,
+      List<StyleWish> wishes) {
+    int n = toks.size();
+    boolean[] used = new boolean[n];
+    double[] boost = new double[n];
+    java.util.Arrays.fill(boost, 1.0);
+    for (int i = 0; i < n; i++) {
+      if (used[i]) {
+        continue;
+      }
+      StyleWish wish = wishAt(toks, i);
+      if (wish != null) {
+        wishes.add(wish);
+        for (int j = 0; j < wish.cue().size(); j++) {
+          used[i + j] = true;
+        }
+        continue;
+      }
+      String w = toks.get(i);
+      if (NEGATORS.contains(w) && !(w.equals("not") && i + 1 < n && toks.get(i + 1).equals("only"))) {
+        used[i] = true;
+        int taken = 0;
+        int j = i + 1;
+        while (j < n && taken < MAX_NEGATED_WORDS) {
+          String x = toks.get(j);
+          if (NEGATORS.contains(x) || (taken > 0 && BOUNDARIES.contains(x))) {
+            break;
+          }
+          used[j] = true;
+          if (keeps(x) && !BOUNDARIES.contains(x)) {
+            negated.add(x);
+            taken++;
+          }
+          j++;
+        }
+        i = j - 1;
+        continue;
+      }
+      if ((w.equals("more") || w.equals("extra") || w.equals("less")) && i + 1 < n) {
+        used[i] = true;
+        boost[i + 1] = w.equals("less") ? 0.8 : 1.2;
+      }
+    }
+    int i = 0;
+    List<String> leftover = new ArrayList<>();
+    double leftoverWeight = 1.0;
+    while (i < n) {
+      if (used[i]) {
+        leftoverWeight = flush(leftover, leftoverWeight, turn, out);
+        i++;
+        continue;
+      }
+      int maxLen = Math.min(vocab.maxTagWords(), n - i);
+      boolean matched = false;
+      for (int len = maxLen; len >= 1; len--) {
+        if (spansUsed(used, i, len)) {
+          continue;
+        }
+        List<String> span = toks.subList(i, i + len);
+        Optional<KnownTag> kt = vocab.tag(String.join(" ", span));
+        if (kt.isPresent() && kt.get().prompts() >= minTagPrompts && keeps(span.get(0))
+            && keeps(span.get(len - 1))) {
+          leftoverWeight = flush(leftover, leftoverWeight, turn, out);
+          double weight = 1.0;
+          for (int j = i; j < i + len; j++) {
+            weight = boost[j] != 1.0 ? boost[j] : weight;
+          }
+          out.add(new Piece(new ArrayList<>(span), kt.get().surface(), weight, turn, false));
+          i += len;
+          matched = true;
+          break;
+        }
+      }
+      if (matched) {
+        continue;
+      }
+      String w = toks.get(i);
+      if (keeps(w)) {
+        if (boost[i] != 1.0) {
+          leftoverWeight = flush(leftover, leftoverWeight, turn, out);
+          leftoverWeight = boost[i];
+        }
+        leftover.add(w);
+      } else {
+        leftoverWeight = flush(leftover, leftoverWeight, turn, out);
+        out.add(new Piece(new ArrayList<>(List.of(w)), null, 1.0, turn, true));
+      }
+      i++;
+    }
+    flush(leftover, leftoverWeight, turn, out);
+  }
+
+  private double flush(List<String> leftover, double weight, int turn, List<Piece> out) {
+    if (leftover.isEmpty()) {
+      return 1.0;
+    }
+    List<String> run = new ArrayList<>();
+    for (String w : leftover) {
+      if (FUNCTION_WORDS.contains(w) && (splitAtFunctionWords || run.isEmpty())) {
+        emitRun(run, weight, turn, out);
+        out.add(new Piece(new ArrayList<>(List.of(w)), null, 1.0, turn, true));
+      } else {
+        run.add(w);
+      }
+    }
+    emitRun(run, weight, turn, out);
+    leftover.clear();
+    return 1.0;
+  }
+
+  /** Emits a run of kept words, function words trimmed off its end, as one tag or one tag a word. */
+  private void emitRun(List<String> run, double weight, int turn, List<Piece> out) {
+    List<String> hidden = new ArrayList<>();
+    while (!run.isEmpty() && FUNCTION_WORDS.contains(run.get(run.size() - 1))) {
+      hidden.add(run.remove(run.size() - 1));
+    }
+    if (!run.isEmpty()) {
+      if (groupLeftovers) {
+        out.add(new Piece(new ArrayList<>(run), null, weight, turn, false));
+      } else {
+        for (String w : run) {
+          out.add(new Piece(new ArrayList<>(List.of(w)), null, weight, turn, false));
+        }
+      }
+    }
+    for (String h : hidden) {
+      out.add(new Piece(new ArrayList<>(List.of(h)), null, 1.0, turn, true));
+    }
+    run.clear();
+  }
+
+  private static boolean spansUsed(boolean[] used, int from, int len) {
+    for (int j = from; j < from + len; j++) {
+      if (used[j]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private @Nullable StyleWish wishAt(List<String> toks, int i) {
+    StyleWish best = null;
+    for (StyleWish w : vocab.styleWishes()) {
+      List<String> cue = w.cue();
+      if (i + cue.size() <= toks.size() && toks.subList(i, i + cue.size()).equals(cue)
+          && (best == null || cue.size() > best.cue().size())) {
+        best = w;
+      }
+    }
+    return best;
+  }
+
+  /** Whether a chat word is worth keeping: seen words by their keep probability, unseen ones always. */
+  boolean keeps(String w) {
+    Optional<Double> p = vocab.keepProbability(w);
+    if (p.isPresent()) {
+      return p.get() >= keepThreshold;
+    }
+    return w.length() >= 2 || Character.isDigit(w.charAt(0));
+  }
+
+  private StyleFamily chooseFamily(State st, List<String> notes) {
+    if (!st.wishes.isEmpty()) {
+      Map<StyleFamily, Integer> votes = new LinkedHashMap<>();
+      for (StyleWish w : st.wishes) {
+        votes.merge(w.family(), 1, Integer::sum);
+      }
+      StyleFamily f = votes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      notes.add("style family: " + f.label() + " (asked for: " + String.join(", ",
+          st.wishes.stream().map(w -> String.join(" ", w.cue())).distinct().toList()) + ")");
+      return f;
+    }
+    if (!guessFamily) {
+      notes.add("style family: " + StyleFamily.GENERAL.label() + " (the request names no style)");
+      return StyleFamily.GENERAL;
+    }
+    int[] chats = vocab.familyChatCounts();
+    int total = 0;
+    for (int c : chats) {
+      total += c;
+    }
+    if (total == 0) {
+      return StyleFamily.GENERAL;
+    }
+    double[] score = new double[chats.length];
+    for (int f = 0; f < chats.length; f++) {
+      score[f] = Math.log((chats[f] + 1.0) / (total + chats.length));
+    }
+    Set<String> seen = new HashSet<>();
+    for (Piece p : st.pieces) {
+      for (String w : p.tokens) {
+        int[] c = seen.add(w) ? vocab.familyWordCounts(w) : null;
+        if (c == null) {
+          continue;
+        }
+        for (int f = 0; f < chats.length; f++) {
+          score[f] += Math.log((c[f] + 0.5) / (chats[f] + 1.0));
+        }
+      }
+    }
+    int best = 0;
+    for (int f = 1; f < score.length; f++) {
+      if (score[f] > score[best]) {
+        best = f;
+      }
+    }
+    StyleFamily f = StyleFamily.values()[best];
+    notes.add("style family: " + f.label() + " (guessed from the words of the request)");
+    return f;
+  }
+
+  private void countLanguage(String text, State st) {
+    for (int i = 0; i < text.length(); ) {
+      int cp = text.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isLetter(cp)) {
+        st.letters++;
+        if (Character.UnicodeScript.of(cp) != Character.UnicodeScript.LATIN) {
+          st.nonLatinLetters++;
+        }
+      }
+    }
+    for (String w : Words.of(text)) {
+      if (w.length() >= 2 && isLatinOrDigits(w) && !w.chars().allMatch(Character::isDigit)) {
+        st.latinWords++;
+        if (!vocab.knowsWord(w)) {
+          st.unknownWords++;
+        }
+      }
+    }
+  }
+
+  private static boolean isLatinOrDigits(String w) {
+    for (int i = 0; i < w.length(); ) {
+      int cp = w.codePointAt(i);
+      i += Character.charCount(cp);
+      if (Character.isLetter(cp) && Character.UnicodeScript.of(cp) != Character.UnicodeScript.LATIN) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Adds a tag unless it repeats one already there (or, for one word, a word already there). */
+  private static boolean add(List<WeightedTag> out, Set<String> keys, Set<String> words, String tag, double weight,
+      boolean isContent) {
+    String clean = PromptTags.clean(tag);
+    String key = PromptTags.key(clean);
+    if (key.isEmpty() || keys.contains(key)) {
+      return false;
+    }
+    if (isContent && !key.contains(" ") && words.contains(key)) {
+      return false;
+    }
+    keys.add(key);
+    words.addAll(List.of(key.split(" ")));
+    out.add(new WeightedTag(clean, weight));
+    return true;
+  }
+
+  /** Joins tags, stopping before the text would pass {@link RewrittenPrompt#MAX_CHARS}. */
+  private static String capped(List<WeightedTag> tags, List<String> notes, String what) {
+    String all = PromptTags.join(tags);
+    if (all.length() <= RewrittenPrompt.MAX_CHARS) {
+      return all;
+    }
+    List<WeightedTag> fit = new ArrayList<>();
+    int len = 0;
+    for (WeightedTag t : tags) {
+      int add = PromptTags.join(List.of(t)).length() + (fit.isEmpty() ? 0 : 2);
+      if (len + add > RewrittenPrompt.MAX_CHARS) {
+        break;
+      }
+      fit.add(t);
+      len += add;
+    }
+    notes.add("the " + what + " was cut to " + RewrittenPrompt.MAX_CHARS + " characters");
+    return PromptTags.join(fit);
+  }
+
+  private static Map<String, String> slots() {
+    Map<String, String> m = new HashMap<>();
+    for (String w : List.of("dawn", "sunrise", "morning", "daytime", "day", "noon", "midday", "afternoon",
+        "evening", "sunset", "dusk", "twilight", "night", "nighttime", "midnight", "daylight", "golden")) {
+      m.put(w, "time");
+    }
+    for (String w : List.of("spring", "summer", "autumn", "fall", "winter")) {
+      m.put(w, "season");
+    }
+    for (String w : List.of("sunny", "rain", "rainy", "raining", "snow", "snowy", "snowing", "fog", "foggy",
+        "misty", "mist", "cloudy", "overcast", "storm", "stormy", "thunderstorm")) {
+      m.put(w, "weather");
+    }
+    return Map.copyOf(m);
+  }
+
+  /** Mutable per-request state; never shared between requests. */
+  private static final class State {
+    final List<Piece> pieces = new ArrayList<>();
+    final List<StyleWish> wishes = new ArrayList<>();
+    final List<String> negatives = new ArrayList<>();
+    boolean controlStripped;
+    boolean emojiNamed;
+    boolean instructionIgnored;
+    long letters;
+    long nonLatinLetters;
+    int latinWords;
+    int unknownWords;
+  }
+
+  /** A run of chat words that becomes one tag (or, hidden, only feeds word-to-tag mapping). */
+  private static final class Piece {
+    final List<String> tokens;
+    @Nullable String surface;
+    final double weight;
+    final int turn;
+    final boolean hidden;
+
+    Piece(List<String> tokens, @Nullable String surface, double weight, int turn, boolean hidden) {
+      this.tokens = tokens;
+      this.surface = surface;
+      this.weight = weight;
+      this.turn = turn;
+      this.hidden = hidden;
+    }
+
+    String surface() {
+      return surface != null ? surface : String.join(" ", tokens);
+    }
+
+    void remove(java.util.function.Predicate<String> drop, EmbeddedPromptRewriter r) {
+      if (tokens.removeIf(drop)) {
+        surface = null;
+        if (!tokens.isEmpty() && tokens.stream().noneMatch(r::keeps)) {
+          tokens.clear();
+        }
+      }
+    }
+  }
+
+  /** Configures an {@link EmbeddedPromptRewriter}; every setting has a measured default. */
+  public static final class Builder {
+    private @Nullable RewriteVocabulary vocabulary;
+    private double keepThreshold = 0.15;
+    private double styleShare = 0.3;
+    private double mapProbability = 0.6;
+    private boolean groupLeftovers = true;
+    private boolean splitAtFunctionWords = false;
+    private boolean guessFamily = false;
+    private int maxContentTags = 200;
+    private int minTagPrompts = 3;
+
+    private Builder() {}
+
+    /** The vocabulary to use; the shipped one when not set. */
+    public Builder vocabulary(RewriteVocabulary v) {
+      this.vocabulary = v;
+      return this;
+    }
+
+    /** Chat words that reappear in target prompts less often than this are dropped. */
+    public Builder keepThreshold(double p) {
+      this.keepThreshold = p;
+      return this;
+    }
+
+    /** Family quality/style tags used by at least this share of the family's prompts are added. */
+    public Builder styleShare(double share) {
+      this.styleShare = share;
+      return this;
+    }
+
+    /** Word-to-tag associations at least this likely are added. */
+    public Builder mapProbability(double p) {
+      this.mapProbability = p;
+      return this;
+    }
+
+    /** Whether neighbouring unmatched words stay one tag (true) or become one tag each. */
+    public Builder groupLeftovers(boolean group) {
+      this.groupLeftovers = group;
+      return this;
+    }
+
+    /** Whether function words ("of", "with", "and") split phrases (true) or glue them (false). */
+    public Builder splitAtFunctionWords(boolean split) {
+      this.splitAtFunctionWords = split;
+      return this;
+    }
+
+    /**
+     * Whether a request that names no style gets a family guessed from its words (naive Bayes over
+     * the chat-to-prompt pairs) or the general family. Default false: on held-out pairs the guess
+     * was right too rarely to pay for the family's style tags.
+     */
+    public Builder guessFamily(boolean guess) {
+      this.guessFamily = guess;
+      return this;
+    }
+
+    /** At most this many descriptive tags are taken from a request (a safeguard for huge inputs). */
+    public Builder maxContentTags(int n) {
+      this.maxContentTags = n;
+      return this;
+    }
+
+    /** Known tags used by fewer train prompts than this are not matched as tags. */
+    public Builder minTagPrompts(int n) {
+      this.minTagPrompts = n;
+      return this;
+    }
+
+    public EmbeddedPromptRewriter build() {
+      check(keepThreshold, "keepThreshold");
+      check(styleShare, "styleShare");
+      check(mapProbability, "mapProbability");
+      if (maxContentTags < 1) {
+        throw new InvalidRequestException("maxContentTags must be >= 1, was " + maxContentTags);
+      }
+      if (minTagPrompts < 1) {
+        throw new InvalidRequestException("minTagPrompts must be >= 1, was " + minTagPrompts);
+      }
+      return new EmbeddedPromptRewriter(this);
+    }
+
+    private static void check(double p, String name) {
+      if (!(p >= 0 && p <= 1)) {
+        throw new InvalidRequestException(name + " must be in [0, 1], was " + p);
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.chatgen.core.rewrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.RewrittenPrompt;
+import io.chatgen.core.text.Words;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+/** The vocabulary in the jar: it loads, is small, and holds what the rewriter relies on. */
+class ShippedVocabularyTest {
+  @Test
+  void the_shipped_vocabulary_loads_and_is_at_most_two_megabytes() throws IOException {
+    try (InputStream in = RewriteVocabulary.class.getResourceAsStream(RewriteVocabulary.RESOURCE)) {
+      assertThat(in).isNotNull();
+      assertThat(in.readAllBytes().length).isLessThanOrEqualTo(2 * 1024 * 1024);
+    }
+    RewriteVocabulary v = RewriteVocabulary.shipped();
+    assertThat(v.tagCount()).isGreaterThan(1000);
+    assertThat(v.tag("best quality")).isPresent();
+    assertThat(v.tag("looking at viewer")).isPresent();
+    for (StyleFamily f : StyleFamily.values()) {
+      assertThat(v.family(f).prompts()).as(f.name()).isPositive();
+      assertThat(v.family(f).negativeCount()).as(f.name()).isPositive();
+    }
+    assertThat(v.family(StyleFamily.PHOTO).styleTags()).extracting(WeightedTag::tag).contains("photorealistic");
+    assertThat(v.keepProbability("please")).hasValueSatisfying(p -> assertThat(p).isLessThan(0.1));
+    assertThat(v.styleWishes()).anyMatch(w -> w.cue().equals(java.util.List.of("pixar")));
+    assertThat(v.describe()).contains("trainPrompts");
+  }
+
+  @Test
+  void the_shipped_vocabulary_turns_a_chat_into_community_tags() {
+    RewrittenPrompt p = EmbeddedPromptRewriter.create()
+        .rewrite(ChatRequest.of("Could you draw a girl with black hair looking at the camera, like a photo?"));
+    assertThat(PromptTags.normalizedTags(p.prompt())).contains("black hair", "photorealistic", "1girl");
+    assertThat(Words.of(p.prompt())).doesNotContain("could", "you", "draw");
+    assertThat(PromptTags.normalizedTags(p.negativePrompt())).contains("worst quality");
+  }
+}
