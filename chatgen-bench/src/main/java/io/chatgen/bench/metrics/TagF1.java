@@ -1,15 +1,15 @@
 package io.chatgen.bench.metrics;
 
-import io.chatgen.core.prompt.PromptParser;
-import java.util.LinkedHashSet;
-import java.util.List;
+import io.chatgen.core.rewrite.PromptOverlap;
+import io.chatgen.core.rewrite.PromptTags;
 import java.util.Set;
 
 /**
- * Tag-level F1: both prompts parsed as A1111 prompts with {@link PromptParser} and split into
- * comma-separated tags, weights, brackets and extra networks stripped, lower-cased, inner
- * whitespace collapsed; overlap counted over the sets of tags (a repeated tag counts once, as it
- * does for the image). Stateless and thread-safe.
+ * Tag-level F1, the project's one implementation ({@link PromptOverlap#tags}): both prompts parsed
+ * as A1111 prompts and split into comma-separated tags, weights, brackets and extra networks
+ * stripped, lower-cased, whitespace collapsed, surrounding punctuation trimmed; overlap counted
+ * over the sets of tags (a repeated tag counts once, as it does for the image). Stateless and
+ * thread-safe.
  */
 public final class TagF1 implements PromptSimilarity {
   /** The shared instance. */
@@ -24,18 +24,11 @@ public final class TagF1 implements PromptSimilarity {
 
   @Override
   public double similarity(String predicted, String reference) {
-    return Overlap.f1(List.copyOf(tags(predicted)), List.copyOf(tags(reference)));
+    return PromptOverlap.tags(predicted, reference).f1();
   }
 
   /** The normalised tags of a prompt, in order of first appearance. */
   public static Set<String> tags(String prompt) {
-    Set<String> out = new LinkedHashSet<>();
-    for (String t : PromptParser.parse(prompt).normalizedTags()) {
-      String n = t.strip().replaceAll("\\s+", " ");
-      if (!n.isEmpty()) {
-        out.add(n);
-      }
-    }
-    return out;
+    return PromptTags.tagSet(prompt);
   }
 }

@@ -1,14 +1,16 @@
 package io.chatgen.bench.metrics;
 
 import io.chatgen.core.prompt.PromptParser;
+import io.chatgen.core.rewrite.PromptOverlap;
 import io.chatgen.core.text.Words;
 import java.util.List;
 
 /**
- * Word-level F1 (SQuAD's token F1): both prompts read as A1111 prompts with {@link PromptParser}
- * (weights, brackets and extra networks such as {@code <lora:x:0.8>} removed, so that a weight's
- * digits are not words), then split into lower-case words with {@link Words#of}; overlap counted
- * as a multiset. Stateless and thread-safe.
+ * Word-level F1 (SQuAD's token F1), the project's one implementation
+ * ({@link PromptOverlap#words}): both prompts read as A1111 prompts (weights, brackets and extra
+ * networks such as {@code <lora:x:0.8>} are syntax, not words), split into lower-case words with
+ * {@link Words#of}, overlap counted as a multiset. Both empty scores 1, one empty 0. Stateless and
+ * thread-safe.
  */
 public final class WordF1 implements PromptSimilarity {
   /** The shared instance. */
@@ -23,7 +25,7 @@ public final class WordF1 implements PromptSimilarity {
 
   @Override
   public double similarity(String predicted, String reference) {
-    return Overlap.f1(words(predicted), words(reference));
+    return PromptOverlap.words(predicted, reference).f1();
   }
 
   /** Whether a text has any word to score against (an empty reference is not scored). */
