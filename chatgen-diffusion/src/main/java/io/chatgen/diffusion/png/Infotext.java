@@ -83,6 +83,24 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
     return new Infotext(prompt, negativePrompt, p);
   }
 
+  /**
+   * The infotext of a generated image: its plan's prompt, negative prompt and parameters, and the
+   * checkpoint that drew it (A1111 names the model by file name without extension and shows the
+   * AutoV2 hash in lower case).
+   */
+  public static Infotext of(io.chatgen.core.GeneratedImage image) {
+    io.chatgen.core.ModelCard card = image.drawnWith();
+    String hash = card.autoV2Hashes().stream().findFirst().map(h -> h.toLowerCase(java.util.Locale.ROOT)).orElse(null);
+    String name = card.primaryFile().map(f -> f.name().replaceFirst("\\.(safetensors|ckpt|pt)$", "")).orElse(card.name());
+    return of(image.plan().prompt().prompt(), image.plan().prompt().negativePrompt(), image.plan().generationParams(),
+        hash, name);
+  }
+
+  /** A generated image as a PNG with its infotext; the same image gives the same bytes. */
+  public static byte[] png(io.chatgen.core.GeneratedImage image) {
+    return of(image).toPng(image.width(), image.height(), image.rgb());
+  }
+
   /** The text as A1111 writes it. */
   public String text() {
     StringBuilder b = new StringBuilder(prompt);

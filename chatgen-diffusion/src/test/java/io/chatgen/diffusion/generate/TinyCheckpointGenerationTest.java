@@ -1,0 +1,74 @@
+package io.chatgen.diffusion.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.GeneratedImage;
+import io.chatgen.core.GenerationParams;
+import io.chatgen.core.ReferenceImage;
+import io.chatgen.core.Sampler;
+import io.chatgen.core.spi.DeviceSpec;
+import io.chatgen.diffusion.png.Infotext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generator on a real (tiny, random) SD 1.x checkpoint through DJL: the model helper's
+ * tiny-sd1.safetensors (LDM key layout, vocab 1000, text width 64, VAE factor 2), with a
+ * character-level CLIP vocabulary next to it. Few steps, since each UNet call runs the real code.
+ */
+class TinyCheckpointGenerationTest {
+  static final String TINY = "/io/chatgen/diffusion/model/tiny-sd1.safetensors";
+
+  @TempDir Path models;
+
+  private Path install() throws IOException {
+    try (InputStream in = TinyCheckpointGenerationTest.class.getResourceAsStream(TINY)) {
+      assumeThat(in).as("the model helper's tiny checkpoint " + TINY).isNotNull();
+      Path ckpt = models.resolve("tiny.safetensors");
+      Files.copy(in, ckpt);
+      StableDiffusionGeneratorTest.writeCharacterTokenizer(models);
+      return ckpt;
+    }
+  }
+
+  @Test
+  void same_request_and_seed_give_identical_pixels_and_png_bytes_on_djl() throws IOException {
+    install();
+    GenerationParams p = new GenerationParams(Sampler.EULER_A, 1, 7.0, 2, 64, 64, 42, null);
+    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models).device(DeviceSpec.cpu()).build()) {
+      var plan = StableDiffusionGeneratorTest.plan(ChatRequest.of("x"), "a (red:1.2) fox BREAK snow", "blurry", p,
+          StableDiffusionGeneratorTest.card("tiny.safetensors", null));
+      GeneratedImage a = g.generate(plan);
+      GeneratedImage b = g.generate(plan);
+      assertThat(a.rgb()).containsExactly(b.rgb());
+      assertThat(Infotext.png(a)).isEqualTo(Infotext.png(b));
+      assertThat(Arrays.stream(a.rgb()).distinct().count()).as("distinct colours").isGreaterThan(10);
+    }
+  }
+
+  @Test
+  void image_to_image_encodes_the_reference_with_the_vae() throws IOException {
+    install();
+    int[] px = new int[64 * 64];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (i % 64) * 4 << 16 | (i / 64) * 4 << 8 | 0x80;
+    }
+    GenerationParams p = new GenerationParams(Sampler.DPMPP_2M, 1, 5.0, 1, 64, 64, 7, 0.5);
+    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().checkpoint(models.resolve("tiny.safetensors"))
+        .device(DeviceSpec.cpu()).build()) {
+      GeneratedImage img = g.generate(StableDiffusionGeneratorTest.plan(
+          ChatRequest.of("x").withImages(List.of(new ReferenceImage(64, 64, px, "ref"))), "fox", "", p,
+          StableDiffusionGeneratorTest.card("tiny.safetensors", null)));
+      assertThat(img.rgb()).hasSize(64 * 64);
+      assertThat(img.notes()).isEmpty();
+    }
+  }
+}
