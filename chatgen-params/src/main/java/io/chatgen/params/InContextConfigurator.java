@@ -10,6 +10,7 @@ import io.chatgen.core.ModelChoice;
 import io.chatgen.core.Param;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.Sampler;
+import io.chatgen.core.ScoredModel;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.stage.Described;
 import io.chatgen.core.stage.ParamConfigurator;
@@ -76,6 +77,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   private final double docWeight;
   private final double similarWeight;
   private final @Nullable Long fixedSeed;
+  private final int alternatives;
+  private final double alternativeWeight;
   private final DocumentationExtractor extractor = new DocumentationExtractor();
   private final Map<BaseArchitecture, BaseValues> baseValues;
   private final Map<Param, double[]> commonValues;
@@ -88,6 +91,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     this.docWeight = b.docWeight;
     this.similarWeight = b.similarWeight;
     this.fixedSeed = b.fixedSeed;
+    this.alternatives = b.alternatives;
+    this.alternativeWeight = b.alternativeWeight;
     this.baseValues = baseValues(resource);
     this.commonValues = commonValues(resource);
   }
@@ -128,13 +133,43 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     overrides.check(schema);
     ChatWishes wishes = ChatWishes.parse(request.userText(), schema);
     Retrieval r = retrieve(request, prompt, card);
-    return decide(r, schema, wishes, overrides, request.userText());
+    return decide(r, alternatives(request, prompt, choice), schema, wishes, overrides, request.userText());
+  }
+
+  /**
+   * The nearest demonstrations of the selector's runners-up, each with the mass of its probability
+   * relative to the chosen model's: when the selector is unsure, values that the likely models
+   * share win. A forced choice has no runners-up, so this is empty.
+   */
+  private List<Weighted> alternatives(ChatRequest request, RewrittenPrompt prompt, ModelChoice choice) {
+    if (alternatives == 0 || alternativeWeight == 0 || choice.alternatives().isEmpty()) {
+      return List.of();
+    }
+    SparseVector q = query(request, prompt);
+    double p0 = Math.max(choice.probability(), 1e-9);
+    List<Weighted> out = new ArrayList<>();
+    int n = 0;
+    for (ScoredModel alt : choice.alternatives()) {
+      if (n++ >= alternatives) {
+        break;
+      }
+      List<DemoRecord> demos = resource.demosOf(alt.model().id());
+      double mass = alternativeWeight * Math.min(1, alt.probability() / p0);
+      String label = " of runner-up " + alt.model().name() + String.format(" (p=%.2f)", alt.probability());
+      addEvidence(out, nearest(q, demos, demos.size()), mass, x -> "image " + x.demo().imageId() + label);
+    }
+    return out;
+  }
+
+  private SparseVector query(ChatRequest request, RewrittenPrompt prompt) {
+    return resource.vectorizer().transform(request.userText() + "\n" + prompt.prompt());
   }
 
   /** The documentation of a model: the resource's facts when it knows the model, else read from the card. */
   public ModelDocumentation documentation(ModelCard card) {
     Optional<ModelFacts> f = resource.facts(card.id());
-    if (f.isPresent() && (card.description().isBlank() || !f.get().documentation().isEmpty())) {
+    // the resource's facts were read from the same catalog description: reading it again per request costs time
+    if (f.isPresent()) {
       return f.get().documentation().withTriggerWords(card.triggerWords());
     }
     return extractor.extract(card);
@@ -142,7 +177,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
 
   /** Retrieves the documentation and the demonstrations nearest to a request for a model. */
   public Retrieval retrieve(ChatRequest request, RewrittenPrompt prompt, ModelCard card) {
-    SparseVector q = resource.vectorizer().transform(request.userText() + "\n" + prompt.prompt());
+    SparseVector q = query(request, prompt);
     List<DemoRecord> own = resource.demosOf(card.id());
     List<Neighbor> ownNeighbors = nearest(q, own, own.size());
     List<SimilarModel> similar = List.of();
@@ -183,11 +218,12 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   /** One source's ballot: a demo (own or of a similar model) with its weight. */
   private record Weighted(DemoRecord demo, double weight, String label) {}
 
-  private ConfiguredParams decide(Retrieval r, ParamSchema schema, ChatWishes wishes, ParamOverrides overrides,
-      String requestText) {
+  private ConfiguredParams decide(Retrieval r, List<Weighted> runnersUp, ParamSchema schema, ChatWishes wishes,
+      ParamOverrides overrides, String requestText) {
     ModelCard card = r.model();
     List<Weighted> evidence = new ArrayList<>();
     double ownMass = addEvidence(evidence, r.neighbors(), 1.0, n -> "image " + n.demo().imageId());
+    evidence.addAll(runnersUp);
     double simMass = 0;
     if (!r.similarNeighbors().isEmpty()) {
       Map<Long, SimilarModel> byId = new HashMap<>();
@@ -573,8 +609,25 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     private double docWeight = 0.1;
     private double similarWeight = 0.25;
     private @Nullable Long fixedSeed;
+    private int alternatives = 4;
+    private double alternativeWeight = 1.0;
 
     private Builder() {}
+
+    /**
+     * How many of the selector's runners-up also vote, each with its probability relative to the
+     * chosen model's times {@code weight} (defaults 4 and 1.0; 0 turns this off). A forced
+     * choice has no runners-up.
+     */
+    public Builder alternatives(int n, double weight) {
+      if (n < 0 || n > 100 || !(weight >= 0 && weight <= 10)) {
+        throw new InvalidRequestException("alternatives must be 0 to 100 with a weight from 0 to 10, got " + n
+            + " and " + weight);
+      }
+      this.alternatives = n;
+      this.alternativeWeight = weight;
+      return this;
+    }
 
     /** The knowledge to consult; default the shipped resource. */
     public Builder resource(ParamResource r) {

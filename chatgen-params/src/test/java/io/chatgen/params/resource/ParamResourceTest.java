@@ -62,10 +62,13 @@ class ParamResourceTest {
   }
 
   @Test
-  void similar_models_share_creator_or_tags_and_base() {
-    var card = new io.chatgen.core.ModelCard(50, 501, "Other", io.chatgen.core.BaseArchitecture.SD_1, "SD 1.5",
-        java.util.List.of("anime"), java.util.List.of(), "", java.util.List.of(), false, "bob");
-    assertThat(Fixtures.resource().similarModels(card, 5)).extracting(s -> s.facts().id()).containsExactly(2L);
+  void similar_models_are_the_same_creators_and_shared_tags_alone_do_not_count() {
+    var bobs = new io.chatgen.core.ModelCard(50, 501, "Other", io.chatgen.core.BaseArchitecture.SD_1, "SD 1.5",
+        java.util.List.of("landscape"), java.util.List.of(), "", java.util.List.of(), false, "Bob");
+    assertThat(Fixtures.resource().similarModels(bobs, 5)).extracting(s -> s.facts().id()).containsExactly(2L);
+    var strangers = new io.chatgen.core.ModelCard(51, 511, "Stranger", io.chatgen.core.BaseArchitecture.SD_1,
+        "SD 1.5", java.util.List.of("anime", "girl"), java.util.List.of(), "", java.util.List.of(), false, "carol");
+    assertThat(Fixtures.resource().similarModels(strangers, 5)).isEmpty();
   }
 
   private static byte[] decompress(byte[] gz) throws IOException {
