@@ -227,6 +227,22 @@ class StableDiffusionGeneratorTest {
   }
 
   @Test
+  void device_and_half_precision_pass_through_to_the_model_load() {
+    List<Object[]> loads = new ArrayList<>();
+    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models)
+        .device(DeviceSpec.gpu(1)).halfPrecision(true)
+        .loader((file, device, half) -> {
+          loads.add(new Object[] {device, half});
+          return new FakeDiffusionModel();
+        }).build()) {
+      g.generate(plan(PARAMS));
+      assertThat(g.describe()).contains("gpu").contains("fp16");
+    }
+    assertThat(loads).hasSize(1);
+    assertThat(loads.get(0)).containsExactly(DeviceSpec.gpu(1), true);
+  }
+
+  @Test
   void bad_requests_and_missing_files_are_typed_errors(@TempDir Path bare) throws IOException {
     try (StableDiffusionGenerator g = builder().modelsDir(models).build()) {
       assertThatThrownBy(() -> g.generate(plan(PARAMS.withSampler(Sampler.UNIPC))))
