@@ -117,6 +117,11 @@ final class DjlDiffusionModel implements DiffusionModel {
     return out;
   }
 
+  /** The model's manager (tests count its resources). */
+  ai.djl.ndarray.NDManager manager() {
+    return model.manager();
+  }
+
   @Override
   public void close() {
     model.close();

@@ -43,14 +43,31 @@ class TinyCheckpointGenerationTest {
   void same_request_and_seed_give_identical_pixels_and_png_bytes_on_djl() throws IOException {
     install();
     GenerationParams p = new GenerationParams(Sampler.EULER_A, 1, 7.0, 2, 64, 64, 42, null);
-    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models).device(DeviceSpec.cpu()).build()) {
+    DjlDiffusionModel[] held = new DjlDiffusionModel[1];
+    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models).device(DeviceSpec.cpu())
+        .loader((file, device, half) -> held[0] = (DjlDiffusionModel) DjlDiffusionModel.load(file, device, half))
+        .build()) {
       var plan = StableDiffusionGeneratorTest.plan(ChatRequest.of("x"), "a (red:1.2) fox BREAK snow", "blurry", p,
           StableDiffusionGeneratorTest.card("tiny.safetensors", null));
       GeneratedImage a = g.generate(plan);
+      int afterFirst = resources(held[0].manager());
       GeneratedImage b = g.generate(plan);
+      // every request's and step's arrays live in sub-managers closed before generate returns
+      assertThat(resources(held[0].manager())).isEqualTo(afterFirst);
       assertThat(a.rgb()).containsExactly(b.rgb());
       assertThat(Infotext.png(a)).isEqualTo(Infotext.png(b));
       assertThat(Arrays.stream(a.rgb()).distinct().count()).as("distinct colours").isGreaterThan(10);
+    }
+  }
+
+  /** Native resources (arrays and sub-managers) a DJL manager holds. */
+  static int resources(ai.djl.ndarray.NDManager m) {
+    try {
+      java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+      f.setAccessible(true);
+      return ((java.util.Map<?, ?>) f.get(m)).size();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("DJL's BaseNDManager no longer has a resources map", e);
     }
   }
 
