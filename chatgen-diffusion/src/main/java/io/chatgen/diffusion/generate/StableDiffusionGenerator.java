@@ -1,6 +1,7 @@
 package io.chatgen.diffusion.generate;
 
 import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ConfiguredParams;
 import io.chatgen.core.ChatGenException;
 import io.chatgen.core.GeneratedImage;
 import io.chatgen.core.GenerationParams;
@@ -10,6 +11,7 @@ import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelFile;
 import io.chatgen.core.ModelLoadException;
 import io.chatgen.core.ReferenceImage;
+import io.chatgen.core.Sampler;
 import io.chatgen.core.spi.DeviceSpec;
 import io.chatgen.core.stage.DenoisingProgress;
 import io.chatgen.core.stage.Described;
@@ -54,6 +56,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class StableDiffusionGenerator implements ImageGenerator, Described, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StableDiffusionGenerator.class);
+  /** What renders plans whose sampler is not implemented: the most used multistep ODE sampler. */
+  static final Sampler SUBSTITUTE = Sampler.DPMPP_2M_KARRAS;
 
   private final @Nullable CheckpointResolver resolver;
   private final @Nullable Path checkpoint;
@@ -61,6 +65,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   private final @Nullable ClipTokenizer tokenizer;
   private final DeviceSpec deviceSpec;
   private final boolean halfPrecision;
+  private final boolean substituteSamplers;
   private final NoiseSchedule schedule = NoiseSchedule.stableDiffusion();
   private final java.util.Map<Path, String> explicitHashes = new java.util.HashMap<>();
   private @Nullable Loaded loaded;
@@ -74,6 +79,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     this.tokenizer = b.tokenizer;
     this.deviceSpec = b.device;
     this.halfPrecision = b.halfPrecision;
+    this.substituteSamplers = b.substituteSamplers;
     this.loader = b.loader;
   }
 
@@ -92,14 +98,21 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   }
 
   @Override
-  public synchronized GeneratedImage generate(GenerationPlan plan, DenoisingProgress progress) {
+  public synchronized GeneratedImage generate(GenerationPlan requested, DenoisingProgress progress) {
     if (closed) {
       throw new IllegalStateException("this StableDiffusionGenerator is closed");
     }
     long start = System.nanoTime();
+    GenerationPlan plan = requested;
     GenerationParams params = plan.generationParams();
-    DiffusionSampler sampler = DiffusionSampler.of(params.sampler());
     List<String> notes = new ArrayList<>();
+    if (substituteSamplers && !DiffusionSampler.supported().contains(params.sampler())) {
+      notes.add("sampler " + params.sampler().a1111Name() + " is not implemented here; rendered with "
+          + SUBSTITUTE.a1111Name() + " (the image's plan records the sampler actually used)");
+      params = params.withSampler(SUBSTITUTE);
+      plan = plan.withParams(new ConfiguredParams(params, plan.params().reasons()));
+    }
+    DiffusionSampler sampler = DiffusionSampler.of(params.sampler());
     Target target = target(plan.model(), notes);
     Loaded lc = load(target.file());
     DiffusionModel model = lc.model();
@@ -262,6 +275,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     private @Nullable ClipTokenizer tokenizer;
     private DeviceSpec device = DeviceSpec.auto();
     private boolean halfPrecision;
+    private boolean substituteSamplers = true;
     private DiffusionModel.Loader loader = DjlDiffusionModel::load;
 
     private Builder() {}
@@ -299,6 +313,15 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     /** Where to compute (default: the first GPU if the engine sees one, else the CPU). */
     public Builder device(DeviceSpec d) {
       this.device = d;
+      return this;
+    }
+
+    /**
+     * Whether a plan whose sampler is not implemented (UniPC, DPM fast, DPM adaptive) renders
+     * with DPM++ 2M Karras and a note (default), or fails with the list of supported samplers.
+     */
+    public Builder substituteUnsupportedSamplers(boolean substitute) {
+      this.substituteSamplers = substitute;
       return this;
     }
 

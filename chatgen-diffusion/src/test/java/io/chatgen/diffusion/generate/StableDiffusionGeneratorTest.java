@@ -227,6 +227,17 @@ class StableDiffusionGeneratorTest {
   }
 
   @Test
+  void unimplemented_samplers_render_with_dpmpp_2m_karras_and_say_so() {
+    try (StableDiffusionGenerator g = builder().modelsDir(models).build()) {
+      GeneratedImage img = g.generate(plan(PARAMS.withSampler(Sampler.UNIPC)));
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n).contains("UniPC").contains("DPM++ 2M Karras"));
+      assertThat(img.plan().generationParams().sampler()).isEqualTo(Sampler.DPMPP_2M_KARRAS);
+      assertThat(Infotext.of(img).sampler()).contains(Sampler.DPMPP_2M_KARRAS);
+      assertThat(img.rgb()).containsExactly(g.generate(plan(PARAMS.withSampler(Sampler.DPMPP_2M_KARRAS))).rgb());
+    }
+  }
+
+  @Test
   void device_and_half_precision_pass_through_to_the_model_load() {
     List<Object[]> loads = new ArrayList<>();
     try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models)
@@ -244,7 +255,7 @@ class StableDiffusionGeneratorTest {
 
   @Test
   void bad_requests_and_missing_files_are_typed_errors(@TempDir Path bare) throws IOException {
-    try (StableDiffusionGenerator g = builder().modelsDir(models).build()) {
+    try (StableDiffusionGenerator g = builder().modelsDir(models).substituteUnsupportedSamplers(false).build()) {
       assertThatThrownBy(() -> g.generate(plan(PARAMS.withSampler(Sampler.UNIPC))))
           .isInstanceOf(InvalidRequestException.class).hasMessageContaining("supported samplers");
       assertThatThrownBy(() -> g.generate(plan(PARAMS.withClipSkip(3))))
