@@ -82,6 +82,10 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   private final boolean groupLeftovers;
   private final boolean splitAtFunctionWords;
   private final boolean guessFamily;
+  private final int profileNeighbours;
+  private final double profileShare;
+  private final double profileNegativeShare;
+  private final int minProfileNegatives;
   private final int maxContentTags;
   private final int minTagPrompts;
 
@@ -93,6 +97,10 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     this.groupLeftovers = b.groupLeftovers;
     this.splitAtFunctionWords = b.splitAtFunctionWords;
     this.guessFamily = b.guessFamily;
+    this.profileNeighbours = b.profileNeighbours;
+    this.profileShare = b.profileShare;
+    this.profileNegativeShare = b.profileNegativeShare;
+    this.minProfileNegatives = b.profileNegatives ? b.minProfileNegatives : Integer.MAX_VALUE;
     this.maxContentTags = b.maxContentTags;
     this.minTagPrompts = b.minTagPrompts;
   }
@@ -177,6 +185,41 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     for (String t : mapped) {
       add(prompt, keys, words, t, 1.0, false);
     }
+    List<WeightedTag> profileNegatives = List.of();
+    if (profileNeighbours > 0) {
+      List<String> chatWords = new ArrayList<>();
+      for (Piece p : st.pieces) {
+        if (!p.hidden) {
+          chatWords.addAll(p.tokens);
+        }
+      }
+      List<RewriteVocabulary.ScoredProfile> near = vocab.nearestProfiles(chatWords, profileNeighbours);
+      Map<String, Double> pos = new LinkedHashMap<>();
+      Map<String, Double> neg = new LinkedHashMap<>();
+      double total = 0;
+      for (RewriteVocabulary.ScoredProfile sp : near) {
+        total += sp.similarity();
+        for (WeightedTag t : sp.profile().tags()) {
+          pos.merge(t.tag(), sp.similarity() * t.weight(), Double::sum);
+        }
+        for (WeightedTag t : sp.profile().negativeTags()) {
+          neg.merge(t.tag(), sp.similarity() * t.weight(), Double::sum);
+        }
+      }
+      for (Map.Entry<String, Double> e : pos.entrySet()) {
+        if (e.getValue() / total >= profileShare) {
+          add(prompt, keys, words, e.getKey(), 1.0, false);
+        }
+      }
+      List<WeightedTag> pn = new ArrayList<>();
+      for (Map.Entry<String, Double> e : neg.entrySet()) {
+        if (e.getValue() / total >= profileNegativeShare) {
+          pn.add(new WeightedTag(e.getKey(), e.getValue() / total));
+        }
+      }
+      pn.sort(java.util.Comparator.comparingDouble(WeightedTag::weight).reversed());
+      profileNegatives = pn;
+    }
     List<ReferenceImage> images = request.images();
     for (int i = 0; i < images.size(); i++) {
       ReferenceImageSummary s = ReferenceImageSummary.of(images.get(i));
@@ -198,7 +241,14 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
         negative.add(WeightedTag.of(n));
       }
     }
-    for (WeightedTag t : profile.negativeTags().subList(0, profile.negativeCount())) {
+    for (WeightedTag t : profileNegatives) {
+      String k = PromptTags.key(t.tag());
+      if (!keys.contains(k) && negKeys.add(k)) {
+        negative.add(WeightedTag.of(t.tag()));
+      }
+    }
+    for (WeightedTag t : profile.negativeTags().subList(0, profileNegatives.size() >= minProfileNegatives ? 0
+        : profile.negativeCount())) {
       String k = PromptTags.key(t.tag());
       if (!keys.contains(k) && negKeys.add(k)) {
         negative.add(WeightedTag.of(t.tag()));
@@ -662,6 +712,11 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     private boolean groupLeftovers = true;
     private boolean splitAtFunctionWords = false;
     private boolean guessFamily = false;
+    private int profileNeighbours = 5;
+    private double profileShare = 0.3;
+    private double profileNegativeShare = 0.4;
+    private int minProfileNegatives = 5;
+    private boolean profileNegatives = false;
     private int maxContentTags = 200;
     private int minTagPrompts = 3;
 
@@ -713,6 +768,45 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       return this;
     }
 
+    /**
+     * How many checkpoint tag profiles most like the chat vote on extra tags (0: none). Their
+     * habitual tags join the prompt when their similarity-weighted share reaches {@link
+     * #profileShare}; with {@link #profileNegatives}, their habitual negative tags make the
+     * negative prompt (when at least {@link #minProfileNegatives} reach {@link
+     * #profileNegativeShare}, else the family's do).
+     */
+    public Builder profileNeighbours(int k) {
+      this.profileNeighbours = k;
+      return this;
+    }
+
+    /** See {@link #profileNeighbours}. */
+    public Builder profileShare(double share) {
+      this.profileShare = share;
+      return this;
+    }
+
+    /** See {@link #profileNeighbours}. */
+    public Builder profileNegativeShare(double share) {
+      this.profileNegativeShare = share;
+      return this;
+    }
+
+    /**
+     * Whether the nearest profiles' negative tags replace the family's negative prompt. Default
+     * false: on held-out chat pairs the family's negative prompt scored higher.
+     */
+    public Builder profileNegatives(boolean use) {
+      this.profileNegatives = use;
+      return this;
+    }
+
+    /** See {@link #profileNeighbours}. */
+    public Builder minProfileNegatives(int n) {
+      this.minProfileNegatives = n;
+      return this;
+    }
+
     /** At most this many descriptive tags are taken from a request (a safeguard for huge inputs). */
     public Builder maxContentTags(int n) {
       this.maxContentTags = n;
@@ -729,6 +823,11 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       check(keepThreshold, "keepThreshold");
       check(styleShare, "styleShare");
       check(mapProbability, "mapProbability");
+      check(profileShare, "profileShare");
+      check(profileNegativeShare, "profileNegativeShare");
+      if (profileNeighbours < 0 || profileNeighbours > 100) {
+        throw new InvalidRequestException("profileNeighbours must be 0 to 100, was " + profileNeighbours);
+      }
       if (maxContentTags < 1) {
         throw new InvalidRequestException("maxContentTags must be >= 1, was " + maxContentTags);
       }

@@ -88,6 +88,31 @@ public final class RewriteVocabulary {
     }
   }
 
+  /**
+   * What the prompts of one checkpoint habitually share: community tags and negative tags used by
+   * at least two of its {@code train} prompts (with the share using them), and how its prompts'
+   * words weigh, to match chats against.
+   *
+   * @param model the checkpoint's catalog id
+   * @param prompts how many train prompts it is built from
+   * @param tags habitual prompt tags, most shared first
+   * @param negativeTags habitual negative-prompt tags, most shared first
+   */
+  public record Profile(long model, int prompts, List<WeightedTag> tags, List<WeightedTag> negativeTags) {
+    public Profile {
+      tags = List.copyOf(tags);
+      negativeTags = List.copyOf(negativeTags);
+    }
+  }
+
+  /**
+   * A profile and how similar a chat's words are to its prompts' words (TF-IDF cosine).
+   *
+   * @param profile the profile
+   * @param similarity 0 to 1
+   */
+  public record ScoredProfile(Profile profile, double similarity) {}
+
   private static volatile RewriteVocabulary shipped;
 
   private final JsonObject source;
@@ -100,6 +125,10 @@ public final class RewriteVocabulary {
   private final int[] familyChats;
   private final List<StyleWish> styleWishes;
   private final int maxCueWords;
+  private final List<Profile> profiles;
+  private final Map<String, int[]> postingProfiles;
+  private final Map<String, float[]> postingWeights;
+  private final Map<String, Double> profileIdf;
 
   private RewriteVocabulary(JsonObject o) {
     String format = o.has("format") ? o.get("format").getAsString() : "";
@@ -181,6 +210,114 @@ public final class RewriteVocabulary {
     }
     this.styleWishes = List.copyOf(wishes);
     this.maxCueWords = maxCue;
+    List<Profile> prof = new ArrayList<>();
+    List<Map<String, Double>> vectors = new ArrayList<>();
+    Map<String, Integer> df = new HashMap<>();
+    for (JsonElement e : array(o, "profiles")) {
+      JsonObject p = e.getAsJsonObject();
+      prof.add(new Profile(p.get("model").getAsLong(), p.get("prompts").getAsInt(), weighted(array(p, "tags")),
+          weighted(array(p, "negative"))));
+      Map<String, Double> v = new HashMap<>();
+      if (p.has("words")) {
+        for (Map.Entry<String, JsonElement> w : p.getAsJsonObject("words").entrySet()) {
+          v.put(w.getKey(), w.getValue().getAsDouble());
+          df.merge(w.getKey(), 1, Integer::sum);
+        }
+      }
+      vectors.add(v);
+    }
+    this.profiles = List.copyOf(prof);
+    Map<String, Double> idf = new HashMap<>();
+    df.forEach((w, n) -> idf.put(w, Math.log((double) prof.size() / n)));
+    // inverted index of L2-normalised share*idf vectors: a chat is scored against every profile
+    // sharing one of its words, without touching the others
+    Map<String, List<int[]>> ids = new HashMap<>();
+    Map<String, List<Float>> ws = new HashMap<>();
+    for (int i = 0; i < vectors.size(); i++) {
+      double norm = 0;
+      for (Map.Entry<String, Double> w : vectors.get(i).entrySet()) {
+        double x = w.getValue() * idf.get(w.getKey());
+        norm += x * x;
+      }
+      norm = Math.sqrt(norm);
+      if (norm == 0) {
+        continue;
+      }
+      for (Map.Entry<String, Double> w : vectors.get(i).entrySet()) {
+        double x = w.getValue() * idf.get(w.getKey()) / norm;
+        if (x > 0) {
+          ids.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add(new int[] {i});
+          ws.computeIfAbsent(w.getKey(), k -> new ArrayList<>()).add((float) x);
+        }
+      }
+    }
+    Map<String, int[]> pp = new HashMap<>();
+    Map<String, float[]> pw = new HashMap<>();
+    for (Map.Entry<String, List<int[]>> e : ids.entrySet()) {
+      int[] a = new int[e.getValue().size()];
+      float[] b = new float[a.length];
+      for (int i = 0; i < a.length; i++) {
+        a[i] = e.getValue().get(i)[0];
+        b[i] = ws.get(e.getKey()).get(i);
+      }
+      pp.put(e.getKey(), a);
+      pw.put(e.getKey(), b);
+    }
+    this.postingProfiles = pp;
+    this.postingWeights = pw;
+    this.profileIdf = Collections.unmodifiableMap(idf);
+  }
+
+  /** How many checkpoint tag profiles the vocabulary holds. */
+  public int profileCount() {
+    return profiles.size();
+  }
+
+  /**
+   * The {@code k} profiles whose prompts' words are most like {@code words} (TF-IDF cosine, each
+   * distinct word counted once), most similar first; empty when no word is shared.
+   */
+  public List<ScoredProfile> nearestProfiles(java.util.Collection<String> words, int k) {
+    Map<String, Double> q = new HashMap<>();
+    double norm = 0;
+    for (String w : new java.util.LinkedHashSet<>(words)) {
+      Double idf = profileIdf.get(w);
+      if (idf != null && idf > 0) {
+        q.put(w, idf);
+        norm += idf * idf;
+      }
+    }
+    if (q.isEmpty() || k < 1) {
+      return List.of();
+    }
+    norm = Math.sqrt(norm);
+    double[] score = new double[profiles.size()];
+    for (Map.Entry<String, Double> e : q.entrySet()) {
+      int[] ids = postingProfiles.get(e.getKey());
+      float[] ws = postingWeights.get(e.getKey());
+      for (int i = 0; i < ids.length; i++) {
+        score[ids[i]] += e.getValue() / norm * ws[i];
+      }
+    }
+    // partial selection of the k best: k is small
+    List<ScoredProfile> best = new ArrayList<>();
+    for (int i = 0; i < score.length; i++) {
+      if (score[i] <= 0) {
+        continue;
+      }
+      if (best.size() < k || score[i] > best.get(best.size() - 1).similarity()) {
+        ScoredProfile sp = new ScoredProfile(profiles.get(i), score[i]);
+        int at = best.size();
+        while (at > 0 && best.get(at - 1).similarity() < score[i]) {
+          at--;
+        }
+        best.add(at, sp);
+        if (best.size() > k) {
+          best.remove(best.size() - 1);
+        }
+      }
+    }
+    return best;
   }
 
   /** The vocabulary shipped in the SDK jar, read once. */
@@ -305,7 +442,7 @@ public final class RewriteVocabulary {
   /** What the vocabulary was built from, e.g. "3214 tags from 12937 train prompts, 1145 chat pairs". */
   public String describe() {
     return "rewrite vocabulary v" + VERSION + " (" + tags.size() + " tags, " + keep.size() + " chat words, "
-        + wordTags.size() + " word->tag maps; built from " + source + ")";
+        + wordTags.size() + " word->tag maps, " + profiles.size() + " tag profiles; built from " + source + ")";
   }
 
   private static JsonArray array(JsonObject o, String name) {

@@ -235,7 +235,24 @@ class EmbeddedPromptRewriterTest {
 
   @Test
   void describes_itself_with_its_vocabulary() {
-    assertThat(rewriter.describe()).contains("EmbeddedPromptRewriter").contains("13 tags");
+    assertThat(rewriter.describe()).contains("EmbeddedPromptRewriter").contains("13 tags").contains("3 tag profiles");
+  }
+
+  @Test
+  void habitual_tags_of_the_most_similar_profiles_join_the_prompt() {
+    RewrittenPrompt p = rewriter.rewrite(ChatRequest.of("a lighthouse in a storm"));
+    // the lighthouse profile is the only one sharing words: its 0.9-share tag passes the 0.3 bar,
+    // its 0.2-share tag does not, and the cat profile's tag has no say
+    assertThat(tags(p.prompt())).contains("sharp focus").doesNotContain("lens flare", "cute", "bokeh");
+  }
+
+  @Test
+  void nearest_profiles_are_ranked_by_tf_idf_cosine() {
+    RewriteVocabulary v = TinyVocabulary.vocabulary();
+    List<RewriteVocabulary.ScoredProfile> near = v.nearestProfiles(List.of("lighthouse", "sea"), 3);
+    assertThat(near).extracting(sp -> sp.profile().model()).containsExactly(7L, 9L);
+    assertThat(near.get(0).similarity()).isGreaterThan(near.get(1).similarity()).isLessThanOrEqualTo(1.0 + 1e-9);
+    assertThat(v.nearestProfiles(List.of("unknownword"), 3)).isEmpty();
   }
 
   @Test

@@ -29,6 +29,8 @@ class ShippedVocabularyTest {
     assertThat(v.keepProbability("please")).hasValueSatisfying(p -> assertThat(p).isLessThan(0.1));
     assertThat(v.styleWishes()).anyMatch(w -> w.cue().equals(java.util.List.of("pixar")));
     assertThat(v.describe()).contains("trainPrompts");
+    assertThat(v.profileCount()).isGreaterThan(1000);
+    assertThat(v.nearestProfiles(java.util.List.of("girl", "cafe", "rain"), 5)).hasSize(5);
   }
 
   @Test

@@ -54,6 +54,12 @@ final class TinyVocabulary {
     wishes.add(wish("anime", "ANIME", "anime"));
     wishes.add(wish("pixar", "RENDER_3D", "pixar", "3d render"));
     o.add("styleWishes", wishes);
+    JsonArray profiles = new JsonArray();
+    profiles.add(profile(7, List.of(pair("sharp focus", 0.9), pair("lens flare", 0.2)),
+        List.of(pair("blurry", 0.8)), Map.of("lighthouse", 1.0, "storm", 0.5, "sea", 0.5)));
+    profiles.add(profile(8, List.of(pair("cute", 0.8)), List.of(), Map.of("cat", 1.0, "kitten", 0.5)));
+    profiles.add(profile(9, List.of(pair("bokeh", 0.7)), List.of(), Map.of("dog", 1.0, "sea", 0.5)));
+    o.add("profiles", profiles);
     return o;
   }
 
@@ -76,6 +82,23 @@ final class TinyVocabulary {
     f.add("negative", n);
     f.addProperty("negativeCount", count);
     return f;
+  }
+
+  private static JsonObject profile(long model, List<JsonArray> tags, List<JsonArray> negative,
+      Map<String, Double> words) {
+    JsonObject p = new JsonObject();
+    p.addProperty("model", model);
+    p.addProperty("prompts", 4);
+    JsonArray t = new JsonArray();
+    tags.forEach(t::add);
+    JsonArray n = new JsonArray();
+    negative.forEach(n::add);
+    p.add("tags", t);
+    p.add("negative", n);
+    JsonObject w = new JsonObject();
+    words.forEach(w::addProperty);
+    p.add("words", w);
+    return p;
   }
 
   private static JsonObject wish(String cue, String family, String... tags) {

@@ -72,6 +72,11 @@ public final class RewriteEvaluation {
         case "--single-word-leftovers" -> eb.groupLeftovers(false);
         case "--split-function-words" -> eb.splitAtFunctionWords(true);
         case "--guess-family" -> eb.guessFamily(true);
+        case "--profiles" -> eb.profileNeighbours(Integer.parseInt(args[++i]));
+        case "--profile-share" -> eb.profileShare(Double.parseDouble(args[++i]));
+        case "--profile-neg-share" -> eb.profileNegativeShare(Double.parseDouble(args[++i]));
+        case "--min-profile-negatives" -> eb.minProfileNegatives(Integer.parseInt(args[++i]));
+        case "--profile-negatives" -> eb.profileNegatives(true);
         case "--min-tag-prompts" -> eb.minTagPrompts(Integer.parseInt(args[++i]));
         case "--llm-url" -> llmUrl = args[++i];
         case "--llm-model" -> llmModel = args[++i];

@@ -31,9 +31,10 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Derives the embedded rewriter's {@link RewriteVocabulary} from the Civitai data and writes it as
- * gzipped JSON. Only statistics and short, frequent community tags are written (tags used by at
- * least {@value #MIN_TAG_PROMPTS} {@code train} prompts of at least two different models), never
- * a prompt or chat text.
+ * gzipped JSON. Only statistics and short, frequent community tags are written (tags of at most
+ * {@value #MAX_TAG_WORDS} words used by at least {@value #MIN_TAG_PROMPTS} {@code train} prompts of
+ * at least two different models; phrases of four or more words by twice as many prompts of three
+ * models), never a prompt or chat text.
  *
  * <p>What it derives:
  *
@@ -76,6 +77,8 @@ public final class RewriteVocabularyBuilder {
   static final int MIN_MAPPED_TAG_PROMPTS = 10;
   static final int MAX_STYLE_TAGS = 40;
   static final int MAX_NEGATIVE_TAGS = 100;
+  static final int MIN_PROFILE_SUPPORT = 2;
+  static final double MIN_PROFILE_SHARE = 0.25;
 
   /**
    * Words that quality, rendering and style tags are made of: a tag whose words are all here
@@ -216,7 +219,11 @@ public final class RewriteVocabularyBuilder {
     Map<String, String> surfaceOf = new HashMap<>();
     Map<String, Integer> known = new TreeMap<>();
     for (Map.Entry<String, Integer> e : tagPrompts.entrySet()) {
-      if (e.getValue() >= MIN_TAG_PROMPTS && tagModels.get(e.getKey()).size() >= 2) {
+      // long phrases must be more common than short tags to count as community habit rather than
+      // one prompt copied a few times
+      boolean longPhrase = e.getKey().split(" ").length >= 4;
+      if (e.getValue() >= (longPhrase ? 2 * MIN_TAG_PROMPTS : MIN_TAG_PROMPTS)
+          && tagModels.get(e.getKey()).size() >= (longPhrase ? 3 : 2)) {
         known.put(e.getKey(), e.getValue());
         surfaceOf.put(e.getKey(), surfaces.get(e.getKey()).entrySet().stream()
             .filter(s -> CLEAN_SURFACE.matcher(s.getKey()).matches())
@@ -239,6 +246,7 @@ public final class RewriteVocabularyBuilder {
     o.add("tags", tags);
     o.add("families", families(train, promptKeys, promptFamily, familyPrompts, known, surfaceOf));
     pairStatistics(o, chatsTrainFile, byImage, known, surfaceOf, holdoutEvery);
+    o.add("profiles", profiles(train, heldOut(chatsTrainFile, holdoutEvery), known, surfaceOf));
     o.add("styleWishes", styleWishes(known));
     return o;
   }
@@ -457,6 +465,107 @@ public final class RewriteVocabularyBuilder {
     src.addProperty("chatPairs", pairs);
     src.addProperty("holdoutEvery", holdoutEvery);
     o.add("source", src);
+  }
+
+  /** The image ids of the held-out chat pairs, whose demos must not feed the statistics. */
+  private static Set<Long> heldOut(Path chatsTrainFile, int holdoutEvery) {
+    Set<Long> out = new HashSet<>();
+    if (holdoutEvery > 0) {
+      List<ChatSample> chats = ChatSample.read(chatsTrainFile, ReadMode.LENIENT).records();
+      for (int i = 0; i < chats.size(); i += holdoutEvery) {
+        out.add(chats.get(i).imageId());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Tag profiles: for each checkpoint with at least two {@code train} demos, the community tags
+   * its prompts habitually share (used by at least {@value #MIN_PROFILE_SUPPORT} of its prompts and
+   * at least {@value #MIN_PROFILE_SHARE} of them, and known community-wide), the same for its
+   * negative prompts, and the share of its prompts using each word (again only words of at least
+   * two prompts) so that a chat can be matched to the profiles it resembles. Nothing that only one
+   * prompt says is kept.
+   */
+  private static JsonArray profiles(List<Demonstration> train, Set<Long> heldOut, Map<String, Integer> known,
+      Map<String, String> surfaceOf) {
+    Map<Long, List<Demonstration>> byModel = new TreeMap<>();
+    Map<String, Integer> negPrompts = new HashMap<>();
+    Map<String, Set<Long>> negModels = new HashMap<>();
+    Map<String, String> negSurface = new HashMap<>();
+    for (Demonstration d : train) {
+      if (heldOut.contains(d.imageId())) {
+        continue;
+      }
+      byModel.computeIfAbsent(d.modelId(), x -> new ArrayList<>()).add(d);
+      if (d.negativePrompt() != null) {
+        Set<String> seen = new HashSet<>();
+        for (String t : PromptTags.normalizedTags(d.negativePrompt())) {
+          String k = PromptTags.key(t);
+          if (!k.isEmpty() && t.length() <= MAX_TAG_CHARS && k.split(" ").length <= MAX_TAG_WORDS && seen.add(k)) {
+            negPrompts.merge(k, 1, Integer::sum);
+            negModels.computeIfAbsent(k, x -> new HashSet<>()).add(d.modelId());
+            if (CLEAN_SURFACE.matcher(t).matches()) {
+              negSurface.putIfAbsent(k, t);
+            }
+          }
+        }
+      }
+    }
+    JsonArray out = new JsonArray();
+    for (Map.Entry<Long, List<Demonstration>> e : byModel.entrySet()) {
+      List<Demonstration> ds = e.getValue();
+      if (ds.size() < 2) {
+        continue;
+      }
+      Map<String, Integer> pos = new HashMap<>();
+      Map<String, Integer> neg = new HashMap<>();
+      Map<String, Integer> words = new HashMap<>();
+      int withNeg = 0;
+      for (Demonstration d : ds) {
+        for (String k : allKeys(d.prompt())) {
+          if (known.containsKey(k)) {
+            pos.merge(k, 1, Integer::sum);
+          }
+        }
+        for (String w : new HashSet<>(PromptOverlap.words(d.prompt()))) {
+          words.merge(w, 1, Integer::sum);
+        }
+        if (d.negativePrompt() != null && !d.negativePrompt().isBlank()) {
+          withNeg++;
+          for (String k : allKeys(d.negativePrompt())) {
+            if (negPrompts.getOrDefault(k, 0) >= MIN_TAG_PROMPTS && negModels.get(k).size() >= 2
+                && negSurface.containsKey(k)) {
+              neg.merge(k, 1, Integer::sum);
+            }
+          }
+        }
+      }
+      JsonObject p = new JsonObject();
+      p.addProperty("model", e.getKey());
+      p.addProperty("prompts", ds.size());
+      p.add("tags", profileList(pos, ds.size(), surfaceOf, 30));
+      p.add("negative", profileList(neg, Math.max(1, withNeg), negSurface, 60));
+      JsonObject w = new JsonObject();
+      words.entrySet().stream()
+          .filter(x -> x.getValue() >= MIN_PROFILE_SUPPORT)
+          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(60)
+          .forEach(x -> w.addProperty(x.getKey(), round((double) x.getValue() / ds.size())));
+      p.add("words", w);
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static JsonArray profileList(Map<String, Integer> counts, int n, Map<String, String> surface, int max) {
+    JsonArray a = new JsonArray();
+    counts.entrySet().stream()
+        .filter(x -> x.getValue() >= MIN_PROFILE_SUPPORT && (double) x.getValue() / n >= MIN_PROFILE_SHARE)
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(max)
+        .forEach(x -> a.add(pair(surface.getOrDefault(x.getKey(), x.getKey()), round((double) x.getValue() / n))));
+    return a;
   }
 
   private static Set<String> allKeys(String prompt) {

@@ -75,5 +75,12 @@ class RewriteVocabularyBuilderTest {
     // "girl" is in every chat whose prompt says 1girl, and in no other
     assertThat(v.tagsFor("girl")).extracting(WeightedTag::tag).contains("1girl");
     assertThat(v.tagsFor("girl").get(0).weight()).isEqualTo(1.0);
+    // four models of six prompts each; the even models made only photo prompts
+    assertThat(v.profileCount()).isEqualTo(4);
+    RewriteVocabulary.Profile photo = v.nearestProfiles(List.of("raw", "photo", "forest"), 1).get(0).profile();
+    assertThat(photo.model() % 2).isZero();
+    assertThat(photo.tags()).extracting(WeightedTag::tag).contains("raw photo", "forest")
+        .doesNotContain("fox", "owl"); // a subject two prompts share is not a community tag
+    assertThat(photo.negativeTags()).extracting(WeightedTag::tag).contains("cartoon", "blurry");
   }
 }
