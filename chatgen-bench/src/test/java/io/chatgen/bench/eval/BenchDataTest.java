@@ -32,6 +32,18 @@ class BenchDataTest {
   }
 
   @Test
+  void baselines_never_learn_from_an_evaluated_demonstration_even_when_the_train_file_has_it() throws Exception {
+    io.chatgen.bench.testdata.TinyBench tiny = io.chatgen.bench.testdata.TinyBench.write(dir);
+    Path train = dir.resolve("train.jsonl");
+    List<String> lines = Files.readAllLines(tiny.demos);
+    // demo 1 and 3 of the train split, and evaluated demo 100 relabelled as train
+    Files.write(train, List.of(lines.get(0), lines.get(2), lines.get(6).replace("\"test\"", "\"train\"")));
+    BenchData data = BenchData.builder().models(tiny.models).demos(tiny.demos).chats(tiny.chats).train(train).load();
+    assertThat(data.train()).extracting(Demonstration::imageId).containsExactly(1L, 3L);
+    assertThat(data.cases()).extracting(c -> c.demo().imageId()).contains(100L);
+  }
+
+  @Test
   void any_other_bad_value_fails_naming_file_and_line() throws Exception {
     Path f = dir.resolve("demos.jsonl");
     Files.write(f, List.of(demo("1", "20"), demo("1", "\"many\"")));
