@@ -1,0 +1,123 @@
+package io.chatgen.modeltoken;
+
+import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.stage.TextEncoder;
+import io.chatgen.core.text.SparseVector;
+import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits a {@link Calibration} (softmax temperature and neighbour blend weight) by minimising the
+ * negative log-likelihood of held-out (text, model) pairs over a grid. The held-out texts and
+ * their demonstrations must have been kept out of the vocabulary's training data and of the
+ * memory, or the fit would trust the memory too much.
+ */
+public final class Calibrator {
+  private static final Logger log = LoggerFactory.getLogger(Calibrator.class);
+  private static final double[] TEMPERATURES = {0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8, 4.0, 5.6, 8.0};
+  private static final double[] WEIGHTS = {0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0};
+  private static final int[] NEIGHBOURS = {10, 30};
+  private static final double[] FLOORS = {0.003, 0.03};
+
+  private Calibrator() {}
+
+  /**
+   * The result of a fit.
+   *
+   * @param calibration the best setting
+   * @param nll its mean negative log-likelihood
+   * @param top1 its top-1 accuracy on the held-out pairs
+   * @param top1TokensOnly top-1 of the ModelToken scores alone
+   * @param top1NeighboursOnly top-1 of the neighbour vote alone
+   */
+  public record Result(Calibration calibration, double nll, double top1, double top1TokensOnly,
+      double top1NeighboursOnly) {}
+
+  /** Fits on held-out pairs whose models are all in the vocabulary. */
+  public static Result fit(ModelTokenVocabulary vocabulary, NeighbourMemory memory, TextEncoder encoder,
+      HashedTextEncoder featurizer, List<LabeledText> heldOut) {
+    if (heldOut.isEmpty()) {
+      throw new InvalidRequestException("calibration needs held-out pairs");
+    }
+    int m = vocabulary.size();
+    int d = vocabulary.dimension();
+    float[] w = vocabulary.matrixView();
+    int n = heldOut.size();
+    float[][] logits = new float[n][m];
+    double[][][] shares = new double[NEIGHBOURS.length][n][m];
+    int[] gold = new int[n];
+    for (int i = 0; i < n; i++) {
+      LabeledText t = heldOut.get(i);
+      gold[i] = vocabulary.indexOf(t.modelId()).orElseThrow(
+          () -> new InvalidRequestException("held-out model " + t.modelId() + " is not in the vocabulary"));
+      float[] e = encoder.encode(t.text());
+      for (int r = 0; r < m; r++) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+          s += w[r * d + k] * e[k];
+        }
+        logits[i][r] = (float) s;
+      }
+      SparseVector f = featurizer.features(t.text());
+      for (int kk = 0; kk < NEIGHBOURS.length; kk++) {
+        Map<Long, Double> v = f.size() == 0 ? Map.of() : memory.vote(f, NEIGHBOURS[kk]);
+        double total = v.values().stream().mapToDouble(Double::doubleValue).sum();
+        for (Map.Entry<Long, Double> en : v.entrySet()) {
+          int idx = vocabulary.indexOf(en.getKey()).orElse(-1);
+          if (idx >= 0) {
+            shares[kk][i][idx] = en.getValue() / total;
+          }
+        }
+      }
+    }
+    boolean[] all = new boolean[m];
+    java.util.Arrays.fill(all, true);
+    Result best = null;
+    for (int kk = 0; kk < NEIGHBOURS.length; kk++) {
+      for (double floor : FLOORS) {
+        for (double t : TEMPERATURES) {
+          for (double lambda : WEIGHTS) {
+            Calibration c = new Calibration(t, lambda, NEIGHBOURS[kk], floor);
+            double nll = 0;
+            int hits = 0;
+            for (int i = 0; i < n; i++) {
+              double[] p = c.blend(logits[i], shares[kk][i], all);
+              nll -= Math.log(Math.max(p[gold[i]], 1e-12));
+              hits += argmax(p) == gold[i] ? 1 : 0;
+            }
+            nll /= n;
+            if (best == null || nll < best.nll()) {
+              best = new Result(c, nll, (double) hits / n, 0, 0);
+            }
+          }
+        }
+      }
+    }
+    int tok = 0;
+    int nb = 0;
+    for (int i = 0; i < n; i++) {
+      double[] l = new double[m];
+      for (int r = 0; r < m; r++) {
+        l[r] = logits[i][r];
+      }
+      tok += argmax(l) == gold[i] ? 1 : 0;
+      nb += argmax(shares[0][i]) == gold[i] && shares[0][i][gold[i]] > 0 ? 1 : 0;
+    }
+    Result r = new Result(best.calibration(), best.nll(), best.top1(), (double) tok / n, (double) nb / n);
+    log.info("calibration {} on {} held-out pairs: nll {} top-1 {}", r.calibration(), n, r.nll(), r.top1());
+    return r;
+  }
+
+  private static int argmax(double[] a) {
+    int b = 0;
+    for (int i = 1; i < a.length; i++) {
+      if (a[i] > a[b]) {
+        b = i;
+      }
+    }
+    return b;
+  }
+}

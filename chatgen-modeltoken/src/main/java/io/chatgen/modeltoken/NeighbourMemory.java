@@ -1,0 +1,256 @@
+package io.chatgen.modeltoken;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import io.chatgen.core.DataFormatException;
+import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.text.SparseVector;
+import io.chatgen.modeltoken.encoder.ArtifactFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A memory of encoded demonstrations (hashed sparse TF-IDF vectors from {@link
+ * io.chatgen.modeltoken.encoder.HashedTextEncoder#features}, weights quantised to 8 bits) and the
+ * model that made each, with an inverted index for exact cosine search. Creators post series of
+ * similar prompts, so the nearest remembered prompts vote strongly for the right model; the
+ * selector blends this vote with the ModelToken scores. The memory keeps no text, only hashed
+ * feature ids and weights. Immutable and thread-safe.
+ */
+public final class NeighbourMemory {
+  private static final String MAGIC = "CGNM";
+  private static final int FORMAT = 1;
+  private static final Gson GSON = new Gson();
+
+  private final long[] docModel;
+  private final int[] docStart;
+  private final int[] featIdx;
+  private final byte[] featVal;
+  private final int[] postBucket;
+  private final int[] postStart;
+  private final int[] postDoc;
+  private final float[] postVal;
+
+  private NeighbourMemory(long[] docModel, int[] docStart, int[] featIdx, byte[] featVal) {
+    if (docStart.length != docModel.length + 1 || docStart[docModel.length] != featIdx.length
+        || featIdx.length != featVal.length) {
+      throw new DataFormatException("neighbour memory arrays disagree: " + docModel.length + " documents, "
+          + featIdx.length + " features, " + featVal.length + " weights");
+    }
+    this.docModel = docModel;
+    this.docStart = docStart;
+    this.featIdx = featIdx;
+    this.featVal = featVal;
+    // inverted index: bucket -> (doc, weight), built on load to keep the file small
+    Map<Integer, Integer> df = new HashMap<>();
+    for (int f : featIdx) {
+      df.merge(f, 1, Integer::sum);
+    }
+    postBucket = df.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    postStart = new int[postBucket.length + 1];
+    for (int i = 0; i < postBucket.length; i++) {
+      postStart[i + 1] = postStart[i] + df.get(postBucket[i]);
+    }
+    postDoc = new int[featIdx.length];
+    postVal = new float[featIdx.length];
+    int[] fill = Arrays.copyOf(postStart, postBucket.length);
+    for (int doc = 0; doc < docModel.length; doc++) {
+      for (int k = docStart[doc]; k < docStart[doc + 1]; k++) {
+        if (k > docStart[doc] && featIdx[k] <= featIdx[k - 1]) {
+          throw new DataFormatException("neighbour memory document " + doc + " has unsorted features");
+        }
+        int p = Arrays.binarySearch(postBucket, featIdx[k]);
+        int slot = fill[p]++;
+        postDoc[slot] = doc;
+        postVal[slot] = (featVal[k] & 0xff) / 255f;
+      }
+    }
+  }
+
+  /** A memory of vectors (from {@code HashedTextEncoder.features}) and their model ids. */
+  public static NeighbourMemory of(List<SparseVector> vectors, List<Long> modelIds) {
+    if (vectors.size() != modelIds.size()) {
+      throw new InvalidRequestException(vectors.size() + " vectors but " + modelIds.size() + " model ids");
+    }
+    return empty().withAdded(vectors, modelIds);
+  }
+
+  /** A memory with nothing in it. */
+  public static NeighbourMemory empty() {
+    return new NeighbourMemory(new long[0], new int[1], new int[0], new byte[0]);
+  }
+
+  /** This memory plus more documents; this one is unchanged. */
+  public NeighbourMemory withAdded(List<SparseVector> vectors, List<Long> modelIds) {
+    if (vectors.size() != modelIds.size()) {
+      throw new InvalidRequestException(vectors.size() + " vectors but " + modelIds.size() + " model ids");
+    }
+    int extra = vectors.stream().mapToInt(SparseVector::size).sum();
+    long[] models = Arrays.copyOf(docModel, docModel.length + vectors.size());
+    int[] starts = Arrays.copyOf(docStart, docStart.length + vectors.size());
+    int[] idx = Arrays.copyOf(featIdx, featIdx.length + extra);
+    byte[] val = Arrays.copyOf(featVal, featVal.length + extra);
+    int pos = featIdx.length;
+    for (int i = 0; i < vectors.size(); i++) {
+      SparseVector v = vectors.get(i);
+      models[docModel.length + i] = modelIds.get(i);
+      for (int k = 0; k < v.size(); k++) {
+        float w = v.values()[k];
+        if (!(w >= 0 && w <= 1.0001f)) {
+          throw new InvalidRequestException("memory vectors must be L2-normalised with non-negative weights; got "
+              + w);
+        }
+        idx[pos] = v.indices()[k];
+        val[pos] = (byte) Math.round(Math.min(1f, w) * 255f);
+        pos++;
+      }
+      starts[docModel.length + i + 1] = pos;
+    }
+    return new NeighbourMemory(models, starts, idx, val);
+  }
+
+  /** This memory without the documents of the given models. */
+  public NeighbourMemory withoutModels(java.util.Set<Long> modelIds) {
+    List<Integer> keep = new ArrayList<>();
+    int feats = 0;
+    for (int doc = 0; doc < docModel.length; doc++) {
+      if (!modelIds.contains(docModel[doc])) {
+        keep.add(doc);
+        feats += docStart[doc + 1] - docStart[doc];
+      }
+    }
+    long[] models = new long[keep.size()];
+    int[] starts = new int[keep.size() + 1];
+    int[] idx = new int[feats];
+    byte[] val = new byte[feats];
+    int pos = 0;
+    for (int i = 0; i < keep.size(); i++) {
+      int doc = keep.get(i);
+      models[i] = docModel[doc];
+      int len = docStart[doc + 1] - docStart[doc];
+      System.arraycopy(featIdx, docStart[doc], idx, pos, len);
+      System.arraycopy(featVal, docStart[doc], val, pos, len);
+      pos += len;
+      starts[i + 1] = pos;
+    }
+    return new NeighbourMemory(models, starts, idx, val);
+  }
+
+  /** The number of remembered documents. */
+  public int size() {
+    return docModel.length;
+  }
+
+  /** The model id of document {@code doc}. */
+  public long modelOf(int doc) {
+    return docModel[doc];
+  }
+
+  /**
+   * The similarity-weighted vote of the {@code k} nearest documents (cosine similarity, positive
+   * only), keyed by model id; empty when nothing shares a feature with the query.
+   */
+  public Map<Long, Double> vote(SparseVector query, int k) {
+    if (k < 1) {
+      throw new InvalidRequestException("k must be >= 1, was " + k);
+    }
+    float[] scores = new float[docModel.length];
+    boolean[] seen = new boolean[docModel.length];
+    List<Integer> touched = new ArrayList<>();
+    for (int q = 0; q < query.size(); q++) {
+      int p = Arrays.binarySearch(postBucket, query.indices()[q]);
+      if (p < 0) {
+        continue;
+      }
+      float qv = query.values()[q];
+      for (int s = postStart[p]; s < postStart[p + 1]; s++) {
+        int doc = postDoc[s];
+        if (!seen[doc]) {
+          seen[doc] = true;
+          touched.add(doc);
+        }
+        scores[doc] += qv * postVal[s];
+      }
+    }
+    // partial selection of the k best among the touched documents
+    int n = Math.min(k, touched.size());
+    int[] best = new int[n];
+    int filled = 0;
+    for (int doc : touched) {
+      float sc = scores[doc];
+      if (sc <= 0) {
+        continue;
+      }
+      if (filled < n) {
+        int j = filled++;
+        while (j > 0 && scores[best[j - 1]] < sc) {
+          best[j] = best[j - 1];
+          j--;
+        }
+        best[j] = doc;
+      } else if (sc > scores[best[n - 1]]) {
+        int j = n - 1;
+        while (j > 0 && scores[best[j - 1]] < sc) {
+          best[j] = best[j - 1];
+          j--;
+        }
+        best[j] = doc;
+      }
+    }
+    Map<Long, Double> out = new HashMap<>();
+    for (int i = 0; i < filled; i++) {
+      out.merge(docModel[best[i]], (double) scores[best[i]], Double::sum);
+    }
+    return out;
+  }
+
+  /** Saves atomically. */
+  public void save(Path file) {
+    JsonObject h = new JsonObject();
+    h.addProperty("documents", docModel.length);
+    h.addProperty("features", featIdx.length);
+    ArtifactFiles.write(file, MAGIC, FORMAT, GSON.toJson(h), out -> {
+      for (long m : docModel) {
+        out.writeLong(m);
+      }
+      for (int s : docStart) {
+        out.writeInt(s);
+      }
+      for (int f : featIdx) {
+        out.writeInt(f);
+      }
+      out.write(featVal);
+    });
+  }
+
+  /** Loads a memory saved by {@link #save(Path)}. */
+  public static NeighbourMemory load(Path file) {
+    return read(ArtifactFiles.read(file, MAGIC, FORMAT));
+  }
+
+  /** Loads a memory from a stream (a classpath resource). */
+  public static NeighbourMemory load(InputStream in, String name) {
+    return read(ArtifactFiles.read(in, name, MAGIC, FORMAT));
+  }
+
+  private static NeighbourMemory read(ArtifactFiles.Artifact a) {
+    try {
+      JsonObject h = GSON.fromJson(a.headerJson(), JsonObject.class);
+      int docs = h.get("documents").getAsInt();
+      int feats = h.get("features").getAsInt();
+      NeighbourMemory m = new NeighbourMemory(a.longs(docs), a.ints(docs + 1), a.ints(feats), a.bytes(feats));
+      a.expectEnd();
+      return m;
+    } catch (DataFormatException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new DataFormatException(a.name() + " is not a valid neighbour memory: " + e.getMessage(), e);
+    }
+  }
+}

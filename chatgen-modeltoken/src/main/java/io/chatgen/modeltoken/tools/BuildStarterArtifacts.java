@@ -1,0 +1,103 @@
+package io.chatgen.modeltoken.tools;
+
+import io.chatgen.core.data.Demonstration;
+import io.chatgen.core.text.SparseVector;
+import io.chatgen.modeltoken.Calibrator;
+import io.chatgen.modeltoken.LabeledText;
+import io.chatgen.modeltoken.ModelTokenTrainer;
+import io.chatgen.modeltoken.ModelTokenVocabulary;
+import io.chatgen.modeltoken.NeighbourMemory;
+import io.chatgen.modeltoken.StarterArtifacts;
+import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Rebuilds every shipped artifact of this module from the Civitai data, deterministically:
+ *
+ * <ol>
+ *   <li>the embedded encoder ({@code io/chatgen/modeltoken/encoder/hashed-encoder.bin}): idf of
+ *       hashed words and bigrams over the {@code train} prompts;
+ *   <li>a calibration run: tokens trained without 30% of chats-train (and those chats' demos),
+ *       temperature and neighbour weight fitted on the held-out chats;
+ *   <li>the starter vocabulary ({@code io/chatgen/modeltoken/starter-vocabulary.bin}, int8): one
+ *       token per model with a train demo, trained on all train prompts and all chats-train pairs,
+ *       with that calibration;
+ *   <li>the neighbour memory ({@code io/chatgen/modeltoken/starter-memory.bin}): hashed features
+ *       of all train prompts.
+ * </ol>
+ *
+ * <p>Run from the repository root: {@code mvn -B -o -q -pl chatgen-modeltoken exec:java
+ * -Dexec.mainClass=io.chatgen.modeltoken.tools.BuildStarterArtifacts -Dexec.args="../shared/civitai
+ * chatgen-modeltoken/src/main/resources"}. {@code chats.jsonl} is never read.
+ */
+public final class BuildStarterArtifacts {
+  /** Dense dimension of the embedded encoder. */
+  public static final int DIMENSION = 1024;
+  /** Seed of the starter training. */
+  public static final long SEED = 42;
+
+  private BuildStarterArtifacts() {}
+
+  public static void main(String[] args) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    Path data = args.length > 0 ? Path.of(args[0]) : StarterData.defaultFolder();
+    Path out = args.length > 1 ? Path.of(args[1]) : Path.of("chatgen-modeltoken/src/main/resources");
+    if (!Files.isDirectory(out)) {
+      throw new IllegalArgumentException("output folder " + out + " does not exist");
+    }
+    long t0 = System.nanoTime();
+    StarterData d = StarterData.read(data);
+    System.out.printf("data: %d train demos, %d models with a train demo, %d chats-train pairs%n", d.train().size(),
+        d.cards().size(), d.chatsTrain().size());
+
+    HashedTextEncoder encoder = HashedTextEncoder.fit(d.trainPrompts(), DIMENSION, 2, d.promptHash());
+    Path encFile = out.resolve("io/chatgen/modeltoken/encoder/hashed-encoder.bin");
+    encoder.save(encFile);
+    System.out.printf("encoder %s: %d features -> %s%n", encoder.id(), encoder.knownFeatures(), encFile);
+
+    // 1. calibration on held-out chats-train
+    ModelTokenTrainer trainer = ModelTokenTrainer.builder().optSeed(SEED)
+        .optListener(s -> System.out.printf("  epoch %2d loss %.4f train-accuracy %.3f (%d ms)%n", s.epoch(), s.loss(),
+            s.accuracy(), s.millis()))
+        .build();
+    List<LabeledText> fitPairs = d.pairs(true);
+    System.out.printf("calibration run: training on %d pairs%n", fitPairs.size());
+    ModelTokenVocabulary calib = trainer.train(d.cards(), fitPairs, encoder, "calibration run");
+    NeighbourMemory calibMemory = memory(encoder, d.memoryDemos(true));
+    Calibrator.Result r = Calibrator.fit(calib, calibMemory, encoder, encoder, d.heldOutChats());
+    System.out.printf("calibration on %d held-out chats: %s nll %.4f top-1 %.3f (tokens only %.3f, neighbours only %.3f)%n",
+        d.heldOutChats().size(), r.calibration(), r.nll(), r.top1(), r.top1TokensOnly(), r.top1NeighboursOnly());
+
+    // 2. the starter vocabulary on everything
+    List<LabeledText> all = d.pairs(false);
+    long t1 = System.nanoTime();
+    ModelTokenVocabulary vocab = trainer.train(d.cards(), all, encoder,
+        "starter vocabulary: civitai train prompts + chats-train; calibrated on 30% of chats-train held out")
+        .withCalibration(r.calibration());
+    double trainSeconds = (System.nanoTime() - t1) / 1e9;
+    Path vocabFile = out.resolve(StarterArtifacts.VOCABULARY_RESOURCE.substring(1));
+    vocab.save(vocabFile, ModelTokenVocabulary.Precision.INT8);
+    NeighbourMemory memory = memory(encoder, d.memoryDemos(false));
+    Path memFile = out.resolve(StarterArtifacts.MEMORY_RESOURCE.substring(1));
+    memory.save(memFile);
+    System.out.printf("starter vocabulary: %d tokens trained on %d pairs in %.1f s (encoding included) -> %s%n",
+        vocab.size(), all.size(), trainSeconds, vocabFile);
+    System.out.printf("neighbour memory: %d prompts -> %s%n", memory.size(), memFile);
+    System.out.printf("total %.1f s%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  static NeighbourMemory memory(HashedTextEncoder encoder, List<Demonstration> demos) {
+    List<SparseVector> v = new ArrayList<>();
+    List<Long> ids = new ArrayList<>();
+    for (Demonstration dm : demos) {
+      v.add(encoder.features(dm.prompt()));
+      ids.add(dm.modelId());
+    }
+    return NeighbourMemory.of(v, ids);
+  }
+}

@@ -1,0 +1,124 @@
+package io.chatgen.modeltoken;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.ModelCard;
+import io.chatgen.core.ModelChoice;
+import io.chatgen.core.RewrittenPrompt;
+import io.chatgen.core.ScoredModel;
+import io.chatgen.core.text.SparseVector;
+import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ModelTokenSelectorTest {
+  private static HashedTextEncoder enc;
+  private static ModelTokenVocabulary vocab;
+  private static NeighbourMemory memory;
+
+  @BeforeAll
+  static void train() {
+    enc = Fixtures.encoder();
+    vocab = ModelTokenTrainer.builder().optEpochs(15).optBatchSize(8).optLearningRate(0.05f).build()
+        .train(Fixtures.cards(), Fixtures.texts(), enc, "t");
+    memory = NeighbourMemory.of(Fixtures.texts().stream().map(t -> enc.features(t.text())).toList(),
+        Fixtures.texts().stream().map(LabeledText::modelId).toList());
+  }
+
+  private static ModelTokenSelector.Builder builder() {
+    return ModelTokenSelector.builder().optVocabulary(vocab).optEncoder(enc).optFeaturizer(enc).optMemory(memory);
+  }
+
+  private static List<Long> ids(ModelChoice c) {
+    return c.ranked().stream().map(s -> s.model().id()).toList();
+  }
+
+  @Test
+  void picks_the_model_whose_prompts_match_and_ranks_with_probabilities() {
+    try (ModelTokenSelector s = builder().optSafeMode(false).optTopK(3).build()) {
+      ModelChoice c = s.select(ChatRequest.of("a neon city in the rain with a robot"),
+          new RewrittenPrompt("cyberpunk, neon, city, rain", ""));
+      assertThat(c.model().id()).isEqualTo(3L);
+      assertThat(c.ranked()).hasSize(3);
+      assertThat(c.probability()).isGreaterThan(c.alternatives().get(0).probability());
+      assertThat(c.ranked().stream().mapToDouble(ScoredModel::probability).sum()).isLessThanOrEqualTo(1.0 + 1e-9);
+      double[] p = s.probabilities("a neon city in the rain with a robot");
+      assertThat(java.util.Arrays.stream(p).sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(s.describe()).contains("4 tokens").contains(enc.id());
+    }
+  }
+
+  @Test
+  void safe_mode_is_on_by_default_and_leaves_out_explicit_models() {
+    String text = "realistic portrait photo, skin, lens";
+    try (ModelTokenSelector safe = builder().optTopK(4).build();
+        ModelTokenSelector open = builder().optTopK(4).optSafeMode(false).build()) {
+      assertThat(ids(safe.select(ChatRequest.of(text), new RewrittenPrompt(text, "")))).doesNotContain(4L);
+      assertThat(open.select(ChatRequest.of(text), new RewrittenPrompt(text, "")).model().id()).isEqualTo(4L);
+      assertThat(safe.probabilities(text)[3]).isZero();
+    }
+  }
+
+  @Test
+  void restrictions_keep_only_the_allowed_models_or_one_architecture() {
+    String text = "a neon city in the rain with a robot";
+    try (ModelTokenSelector installed = builder().optAllowedModels(List.of(1L, 2L)).build();
+        ModelTokenSelector sd1 = builder().optBaseArchitecture(BaseArchitecture.SD_1).build()) {
+      assertThat(ids(installed.select(ChatRequest.of(text), new RewrittenPrompt(text, ""))))
+          .containsExactlyInAnyOrder(1L, 2L);
+      ModelChoice c = sd1.select(ChatRequest.of(text), new RewrittenPrompt(text, ""));
+      assertThat(c.ranked()).allMatch(m -> m.model().base() == BaseArchitecture.SD_1);
+      assertThat(c.notes()).anyMatch(n -> n.contains("SD 1.x"));
+    }
+  }
+
+  @Test
+  void unknown_allowed_ids_and_empty_restrictions_are_clear_errors() {
+    assertThatThrownBy(() -> builder().optAllowedModels(List.of(1L, 777L)).build())
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("777");
+    assertThatThrownBy(() -> builder().optAllowedModels(List.of(4L)).build())
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no model is left");
+    assertThatThrownBy(() -> builder().optTopK(0).build()).isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void empty_and_oversized_texts_are_refused() {
+    try (ModelTokenSelector s = builder().build()) {
+      assertThatThrownBy(() -> s.probabilities("   ")).isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("empty");
+      String huge = "castle ".repeat(150_000);
+      assertThatThrownBy(() -> s.probabilities(huge)).isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("characters");
+      assertThatThrownBy(() -> ChatRequest.of(huge)).isInstanceOf(InvalidRequestException.class);
+      // a text of unknown words still gets an answer from the token scores alone
+      assertThat(s.select(ChatRequest.of("zzz qqq"), new RewrittenPrompt("zzz qqq", "")).ranked()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void expanding_the_selector_adds_a_model_that_its_examples_then_select() {
+    ModelCard ocean = Fixtures.card(5, "Ocean Mix", BaseArchitecture.SD_1, false);
+    List<String> shots = List.of("cherry rain lens", "rain lens cherry sword", "lens cherry rain");
+    try (ModelTokenSelector s = builder().build();
+        ModelTokenSelector bigger = s.expand(List.of(new NewModel(ocean, shots)),
+            ModelTokenTrainer.builder().build())) {
+      assertThat(bigger.vocabulary().size()).isEqualTo(5);
+      assertThat(bigger.memory().size()).isEqualTo(memory.size() + 3);
+      assertThat(bigger.select(ChatRequest.of("cherry rain lens"), new RewrittenPrompt("cherry rain lens", ""))
+          .model().id()).isEqualTo(5L);
+      assertThat(s.vocabulary().size()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void the_neighbour_memory_votes_for_the_models_of_the_nearest_prompts() {
+    SparseVector q = enc.features("castle dragon knight");
+    assertThat(memory.vote(q, 3)).containsOnlyKeys(1L);
+    assertThat(memory.vote(enc.features("nothing known"), 3)).isEmpty();
+  }
+}
