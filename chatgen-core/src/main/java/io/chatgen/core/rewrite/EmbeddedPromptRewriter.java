@@ -74,6 +74,11 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       "this", "that", "these", "those", "some", "very", "as", "like", "or", "it", "he", "she", "they", "be", "up",
       "out", "off", "while", "who", "which", "has", "have", "there", "all", "just", "only", "also", "really");
   private static final int MAX_NEGATED_WORDS = 3;
+  private static final Set<String> ARTICLES = Set.of("a", "an", "the");
+  /** Characters read per turn: twice what a prompt can hold. */
+  static final int MAX_READ_CHARS = 2 * RewrittenPrompt.MAX_CHARS;
+  /** User turns read, the latest ones. */
+  static final int MAX_TURNS = 32;
 
   private final RewriteVocabulary vocab;
   private final double keepThreshold;
@@ -135,10 +140,28 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       }
     }
     turns.add(request.message());
-    for (int i = 0; i < turns.size(); i++) {
-      readTurn(turns.get(i), i, st);
-    }
     List<String> notes = new ArrayList<>();
+    if (turns.size() > MAX_TURNS) {
+      notes.add("only the last " + MAX_TURNS + " of " + turns.size() + " user turns were read");
+      turns = turns.subList(turns.size() - MAX_TURNS, turns.size());
+    }
+    boolean cut = false;
+    for (int i = 0; i < turns.size(); i++) {
+      String t = turns.get(i);
+      if (t.length() > MAX_READ_CHARS) {
+        // a prompt holds at most RewrittenPrompt.MAX_CHARS; reading further only costs time
+        int end = MAX_READ_CHARS;
+        if (Character.isHighSurrogate(t.charAt(end - 1))) {
+          end--;
+        }
+        t = t.substring(0, end);
+        cut = true;
+      }
+      readTurn(t, i, st);
+    }
+    if (cut) {
+      notes.add("the request was long: only the first " + MAX_READ_CHARS + " characters of each turn were read");
+    }
     StyleFamily family = chooseFamily(st, notes);
     FamilyProfile profile = vocab.family(family);
 
@@ -423,8 +446,10 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
         }
         List<String> span = toks.subList(i, i + len);
         Optional<KnownTag> kt = vocab.tag(String.join(" ", span));
+        // "a girl" is a tag some prompts write, but articles make a poor start for a tag: the
+        // community writes the bare noun or "1girl"
         if (kt.isPresent() && kt.get().prompts() >= minTagPrompts && keeps(span.get(0))
-            && keeps(span.get(len - 1))) {
+            && keeps(span.get(len - 1)) && (len == 1 || !ARTICLES.contains(span.get(0)))) {
           leftoverWeight = flush(leftover, leftoverWeight, turn, out);
           double weight = 1.0;
           for (int j = i; j < i + len; j++) {
@@ -505,7 +530,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
 
   private @Nullable StyleWish wishAt(List<String> toks, int i) {
     StyleWish best = null;
-    for (StyleWish w : vocab.styleWishes()) {
+    for (StyleWish w : vocab.styleWishesStartingWith(toks.get(i))) {
       List<String> cue = w.cue();
       if (i + cue.size() <= toks.size() && toks.subList(i, i + cue.size()).equals(cue)
           && (best == null || cue.size() > best.cue().size())) {

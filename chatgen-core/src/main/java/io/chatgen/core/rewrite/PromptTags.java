@@ -7,12 +7,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads tags out of community prompts and writes tags back as prompts that {@link PromptParser}
  * reads without loss. Stateless and thread-safe.
  */
 public final class PromptTags {
+  private static final Pattern BREAK = Pattern.compile("\\bBREAK\\b");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
   private PromptTags() {}
 
   /**
@@ -37,7 +41,7 @@ public final class PromptTags {
 
   /** One tag lower-cased, whitespace collapsed, surrounding punctuation and quotes trimmed. */
   public static String normalize(String tag) {
-    String t = tag.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").trim();
+    String t = SPACES.matcher(tag.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
     int from = 0;
     int to = t.length();
     while (from < to && isTrimmable(t.charAt(from))) {
@@ -70,8 +74,7 @@ public final class PromptTags {
         b.append(c);
       }
     }
-    String s = b.toString().replaceAll("\\bBREAK\\b", "break").replaceAll("\\s+", " ").trim();
-    return s;
+    return SPACES.matcher(BREAK.matcher(b).replaceAll("break")).replaceAll(" ").trim();
   }
 
   /**

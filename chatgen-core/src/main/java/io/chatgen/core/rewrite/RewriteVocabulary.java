@@ -125,6 +125,7 @@ public final class RewriteVocabulary {
   private final int[] familyChats;
   private final List<StyleWish> styleWishes;
   private final int maxCueWords;
+  private final Map<String, List<StyleWish>> wishesByFirstWord;
   private final List<Profile> profiles;
   private final Map<String, int[]> postingProfiles;
   private final Map<String, float[]> postingWeights;
@@ -210,6 +211,11 @@ public final class RewriteVocabulary {
     }
     this.styleWishes = List.copyOf(wishes);
     this.maxCueWords = maxCue;
+    Map<String, List<StyleWish>> byFirst = new HashMap<>();
+    for (StyleWish w : this.styleWishes) {
+      byFirst.computeIfAbsent(w.cue().get(0), k -> new ArrayList<>()).add(w);
+    }
+    this.wishesByFirstWord = Collections.unmodifiableMap(byFirst);
     List<Profile> prof = new ArrayList<>();
     List<Map<String, Double>> vectors = new ArrayList<>();
     Map<String, Integer> df = new HashMap<>();
@@ -437,6 +443,11 @@ public final class RewriteVocabulary {
 
   int maxCueWords() {
     return maxCueWords;
+  }
+
+  /** The style wishes whose cue starts with this word. */
+  List<StyleWish> styleWishesStartingWith(String word) {
+    return wishesByFirstWord.getOrDefault(word, List.of());
   }
 
   /** What the vocabulary was built from, e.g. "3214 tags from 12937 train prompts, 1145 chat pairs". */
