@@ -317,7 +317,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     }
 
     /**
-     * Whether a plan whose sampler is not implemented (UniPC, DPM fast, DPM adaptive) renders
+     * Whether a plan whose sampler is not implemented (DPM fast, DPM adaptive) renders
      * with DPM++ 2M Karras and a note (default), or fails with the list of supported samplers.
      */
     public Builder substituteUnsupportedSamplers(boolean substitute) {

@@ -42,6 +42,7 @@ public final class DiffusionSampler {
     k(Sampler.DPMPP_2M_SDE_KARRAS, KDiffusionAlgorithm.DPMPP_2M_SDE, ScheduleType.KARRAS, false);
     SUPPORTED.put(Sampler.DDIM, new DiffusionSampler(Sampler.DDIM, null, TimestepAlgorithm.DDIM, ScheduleType.NORMAL, false));
     SUPPORTED.put(Sampler.PLMS, new DiffusionSampler(Sampler.PLMS, null, TimestepAlgorithm.PLMS, ScheduleType.NORMAL, false));
+    SUPPORTED.put(Sampler.UNIPC, new DiffusionSampler(Sampler.UNIPC, null, TimestepAlgorithm.UNIPC, ScheduleType.NORMAL, false));
   }
 
   private final Sampler sampler;
@@ -70,8 +71,8 @@ public final class DiffusionSampler {
   /**
    * The runnable sampler for an A1111 sampler name.
    *
-   * @throws InvalidRequestException for samplers not implemented here (DPM fast, DPM adaptive,
-   *     UniPC), listing the supported ones
+   * @throws InvalidRequestException for samplers not implemented here (DPM fast, DPM adaptive),
+   *     listing the supported ones
    */
   public static DiffusionSampler of(Sampler sampler) {
     DiffusionSampler s = SUPPORTED.get(sampler);
@@ -103,7 +104,7 @@ public final class DiffusionSampler {
     return scheduleType;
   }
 
-  /** Whether this is a timestep sampler (DDIM, PLMS) rather than a k-diffusion one. */
+  /** Whether this is a timestep sampler (DDIM, PLMS, UniPC) rather than a k-diffusion one. */
   public boolean usesTimesteps() {
     return timestepAlgorithm != null;
   }
@@ -131,7 +132,7 @@ public final class DiffusionSampler {
   /** How many progress steps (sampler iterations) a job will report. */
   public int progressSteps(NoiseSchedule schedule, SamplingJob job) {
     if (timestepAlgorithm != null) {
-      return Math.max(0, timestepPlan(schedule, job).length - 1);
+      return timestepAlgorithm.progressSteps(timestepPlan(schedule, job).length);
     }
     return sigmaPlan(schedule, job).length - 1;
   }
@@ -161,7 +162,7 @@ public final class DiffusionSampler {
         double a = schedule.alphaCumprod(tStart);
         x = Vec.lin(Math.sqrt(a), init, Math.sqrt(1 - a), n0);
       }
-      return ta.sample(model, x, ts, schedule, new StepTracker(progress, Math.max(0, ts.length - 1)));
+      return ta.sample(model, x, ts, schedule, init != null, new StepTracker(progress, ta.progressSteps(ts.length)));
     }
     KDiffusionAlgorithm ka = java.util.Objects.requireNonNull(kAlgorithm);
     double[] sigmas = sigmaPlan(schedule, job);

@@ -4,15 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A1111's timestep samplers ({@code sd_samplers_timesteps_impl}): DDIM with eta 0 and PLMS,
- * run on the noise prediction directly at integer timesteps. As in A1111, a run over
- * {@code n} timesteps makes {@code n - 1} updates and ends at the first timestep (t = 1), and the
- * "previous" alpha of timestep 0 is that of t = 0.
+ * A1111's timestep samplers ({@code sd_samplers_timesteps_impl}): DDIM with eta 0 and PLMS, run
+ * on the noise prediction directly at integer timesteps, and UniPC. As in A1111, a DDIM/PLMS run
+ * over {@code n} timesteps makes {@code n - 1} updates and ends at the first timestep (t = 1),
+ * and the "previous" alpha of timestep 0 is that of t = 0. UniPC runs A1111's defaults
+ * (multistep, variant bh1, data prediction, order 3, time-uniform steps, lower order at the end)
+ * for {@code n} steps on the continuous VP schedule interpolated from the discrete one.
  */
 enum TimestepAlgorithm {
   DDIM {
     @Override
-    double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, StepTracker steps) {
+    double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, boolean img2img,
+        StepTracker steps) {
       for (int i = 0; i < timesteps.length - 1; i++) {
         steps.beforeStep();
         int index = timesteps.length - 1 - i;
@@ -25,7 +28,8 @@ enum TimestepAlgorithm {
   },
   PLMS {
     @Override
-    double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, StepTracker steps) {
+    double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, boolean img2img,
+        StepTracker steps) {
       List<double[]> oldEps = new ArrayList<>();
       for (int i = 0; i < timesteps.length - 1; i++) {
         steps.beforeStep();
@@ -56,9 +60,38 @@ enum TimestepAlgorithm {
       }
       return x;
     }
+  },
+  UNIPC {
+    @Override
+    double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, boolean img2img,
+        StepTracker steps) {
+      int n = timesteps.length;
+      if (n == 0) {
+        return x;
+      }
+      // A1111 starts img2img at the last scheduled timestep + 1, in continuous time
+      double tStart = img2img ? timesteps[n - 1] / 1000.0 + 1 / 1000.0 : 1.0;
+      return new UniPc(model, schedule).sample(x, n, tStart, steps);
+    }
+
+    @Override
+    int progressSteps(int timestepCount) {
+      return timestepCount;
+    }
   };
 
-  abstract double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, StepTracker steps);
+  /**
+   * Runs the sampler over the scheduled timesteps (ascending).
+   *
+   * @param img2img whether {@code x} is a noised init latent rather than pure noise
+   */
+  abstract double[] sample(NoisePredictor model, double[] x, int[] timesteps, NoiseSchedule schedule, boolean img2img,
+      StepTracker steps);
+
+  /** The progress steps a run over this many timesteps reports. */
+  int progressSteps(int timestepCount) {
+    return Math.max(0, timestepCount - 1);
+  }
 
   /**
    * A1111's {@code CompVisSampler.get_timesteps}: {@code clip(range(0, 1000, 1000 // steps) + 1,

@@ -51,13 +51,25 @@ class GenerationReferenceTest {
     StableDiffusionGeneratorTest.writeCharacterTokenizer(models);
 
     List<double[]> decoded = new ArrayList<>();
+    DjlDiffusionModel[] held = new DjlDiffusionModel[1];
     GenerationParams p = new GenerationParams(Sampler.EULER_A, ref.get("steps").getAsInt(), ref.get("cfg").getAsDouble(),
         ref.get("clipSkip").getAsInt(), ref.get("size").getAsInt(), ref.get("size").getAsInt(), ref.get("seed").getAsLong(), null);
     GeneratedImage img;
     try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models).device(DeviceSpec.cpu())
-        .loader((file, device, half) -> capturing(DjlDiffusionModel.load(file, device, half), decoded)).build()) {
-      img = g.generate(StableDiffusionGeneratorTest.plan(ChatRequest.of("x"), ref.get("prompt").getAsString(),
-          ref.get("negative").getAsString(), p, StableDiffusionGeneratorTest.card("tiny.safetensors", null)));
+        .loader((file, device, half) -> {
+          held[0] = (DjlDiffusionModel) DjlDiffusionModel.load(file, device, half);
+          return capturing(held[0], decoded);
+        }).build()) {
+      var plan = StableDiffusionGeneratorTest.plan(ChatRequest.of("x"), ref.get("prompt").getAsString(),
+          ref.get("negative").getAsString(), p, StableDiffusionGeneratorTest.card("tiny.safetensors", null));
+      img = g.generate(plan);
+      int afterFirst = TinyCheckpointGenerationTest.resources(held[0].manager());
+      GeneratedImage again = g.generate(plan);
+      // same request, same seed: same pixels and PNG bytes; and every request's and step's arrays
+      // live in sub-managers closed before generate returns
+      assertThat(again.rgb()).containsExactly(img.rgb());
+      assertThat(io.chatgen.diffusion.png.Infotext.png(again)).isEqualTo(io.chatgen.diffusion.png.Infotext.png(img));
+      assertThat(TinyCheckpointGenerationTest.resources(held[0].manager())).isEqualTo(afterFirst);
     }
 
     double[] expected = doubles(ref.getAsJsonArray("latents"));

@@ -229,8 +229,8 @@ class StableDiffusionGeneratorTest {
   @Test
   void unimplemented_samplers_render_with_dpmpp_2m_karras_and_say_so() {
     try (StableDiffusionGenerator g = builder().modelsDir(models).build()) {
-      GeneratedImage img = g.generate(plan(PARAMS.withSampler(Sampler.UNIPC)));
-      assertThat(img.notes()).anySatisfy(n -> assertThat(n).contains("UniPC").contains("DPM++ 2M Karras"));
+      GeneratedImage img = g.generate(plan(PARAMS.withSampler(Sampler.DPM_ADAPTIVE)));
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n).contains("DPM adaptive").contains("DPM++ 2M Karras"));
       assertThat(img.plan().generationParams().sampler()).isEqualTo(Sampler.DPMPP_2M_KARRAS);
       assertThat(Infotext.of(img).sampler()).contains(Sampler.DPMPP_2M_KARRAS);
       assertThat(img.rgb()).containsExactly(g.generate(plan(PARAMS.withSampler(Sampler.DPMPP_2M_KARRAS))).rgb());
@@ -256,7 +256,7 @@ class StableDiffusionGeneratorTest {
   @Test
   void bad_requests_and_missing_files_are_typed_errors(@TempDir Path bare) throws IOException {
     try (StableDiffusionGenerator g = builder().modelsDir(models).substituteUnsupportedSamplers(false).build()) {
-      assertThatThrownBy(() -> g.generate(plan(PARAMS.withSampler(Sampler.UNIPC))))
+      assertThatThrownBy(() -> g.generate(plan(PARAMS.withSampler(Sampler.DPM_FAST))))
           .isInstanceOf(InvalidRequestException.class).hasMessageContaining("supported samplers");
       assertThatThrownBy(() -> g.generate(plan(PARAMS.withClipSkip(3))))
           .isInstanceOf(InvalidRequestException.class).hasMessageContaining("clip skip");

@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The generator on a real (tiny, random) SD 1.x checkpoint through DJL: the model helper's
+ * Image-to-image on a real (tiny, random) SD 1.x checkpoint through DJL: the model helper's
  * tiny-sd1.safetensors (LDM key layout, vocab 1000, text width 64, VAE factor 2), with a
- * character-level CLIP vocabulary next to it. Few steps, since each UNet call runs the real code.
+ * character-level CLIP vocabulary next to it. One step, since each UNet call runs the real code.
+ * Text-to-image determinism and agreement with the reference are in GenerationReferenceTest.
  */
 class TinyCheckpointGenerationTest {
   static final String TINY = "/io/chatgen/diffusion/model/tiny-sd1.safetensors";
@@ -36,27 +37,6 @@ class TinyCheckpointGenerationTest {
       Files.copy(in, ckpt);
       StableDiffusionGeneratorTest.writeCharacterTokenizer(models);
       return ckpt;
-    }
-  }
-
-  @Test
-  void same_request_and_seed_give_identical_pixels_and_png_bytes_on_djl() throws IOException {
-    install();
-    GenerationParams p = new GenerationParams(Sampler.EULER_A, 1, 7.0, 2, 64, 64, 42, null);
-    DjlDiffusionModel[] held = new DjlDiffusionModel[1];
-    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().modelsDir(models).device(DeviceSpec.cpu())
-        .loader((file, device, half) -> held[0] = (DjlDiffusionModel) DjlDiffusionModel.load(file, device, half))
-        .build()) {
-      var plan = StableDiffusionGeneratorTest.plan(ChatRequest.of("x"), "a (red:1.2) fox BREAK snow", "blurry", p,
-          StableDiffusionGeneratorTest.card("tiny.safetensors", null));
-      GeneratedImage a = g.generate(plan);
-      int afterFirst = resources(held[0].manager());
-      GeneratedImage b = g.generate(plan);
-      // every request's and step's arrays live in sub-managers closed before generate returns
-      assertThat(resources(held[0].manager())).isEqualTo(afterFirst);
-      assertThat(a.rgb()).containsExactly(b.rgb());
-      assertThat(Infotext.png(a)).isEqualTo(Infotext.png(b));
-      assertThat(Arrays.stream(a.rgb()).distinct().count()).as("distinct colours").isGreaterThan(10);
     }
   }
 

@@ -16,8 +16,9 @@ class DiffusionSamplerTest {
 
   @Test
   void unsupported_sampler_names_the_supported_ones() {
-    assertThatThrownBy(() -> DiffusionSampler.of(Sampler.UNIPC))
+    assertThatThrownBy(() -> DiffusionSampler.of(Sampler.DPM_FAST))
         .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("DPM fast")
         .hasMessageContaining("UniPC")
         .hasMessageContaining("DPM++ 2M Karras")
         .hasMessageContaining("Euler a");
@@ -27,7 +28,8 @@ class DiffusionSamplerTest {
   void every_required_a1111_sampler_is_supported() {
     assertThat(DiffusionSampler.supported()).contains(
         Sampler.EULER, Sampler.EULER_A, Sampler.DDIM, Sampler.DPMPP_2M, Sampler.DPMPP_2M_KARRAS,
-        Sampler.DPMPP_SDE_KARRAS, Sampler.HEUN, Sampler.LMS, Sampler.LMS_KARRAS);
+        Sampler.DPMPP_SDE_KARRAS, Sampler.HEUN, Sampler.LMS, Sampler.LMS_KARRAS, Sampler.UNIPC, Sampler.PLMS);
+    assertThat(DiffusionSampler.supported()).doesNotContain(Sampler.DPM_FAST, Sampler.DPM_ADAPTIVE);
     assertThat(DiffusionSampler.of("k_dpmpp_2m_karras").scheduleType()).isEqualTo(ScheduleType.KARRAS);
     assertThat(DiffusionSampler.of("Euler a").scheduleType()).isEqualTo(ScheduleType.NORMAL);
   }

@@ -3,7 +3,8 @@
 
 An independent re-implementation, in float64 PyTorch, of the formulas of k-diffusion
 (k_diffusion/sampling.py and external.py, crowsonkb/k-diffusion) and of A1111's
-timestep samplers (modules/sd_samplers_timesteps*.py), written from reading those sources.
+timestep samplers (modules/sd_samplers_timesteps*.py) and UniPC with A1111's default options
+(modules/models/diffusion/uni_pc/uni_pc.py), written from reading those sources.
 Every sampler runs on an analytic toy noise predictor with noise taken, in order, from a
 fixed pool stored in the output, so that the Java test can replay exactly the same run.
 
@@ -307,6 +308,85 @@ def ddim_like(x, ts, plms):
     return x
 
 
+# ---------------------------------------------------------------- UniPC (A1111 defaults: bh1, order 3)
+LOG_ALPHA = 0.5 * torch.log(alphas_cumprod)
+T_ARRAY = torch.tensor([(i + 1) / 1000.0 for i in range(1000)], dtype=torch.float64)
+
+
+def log_alpha_at(t):
+    k = int(torch.searchsorted(T_ARRAY, torch.tensor(t, dtype=torch.float64)).item()) - 1
+    k = min(max(k, 0), 998)
+    x0, x1, y0, y1 = T_ARRAY[k].item(), T_ARRAY[k + 1].item(), LOG_ALPHA[k].item(), LOG_ALPHA[k + 1].item()
+    return y0 + (t - x0) * (y1 - y0) / (x1 - x0)
+
+
+def std_at(t):
+    return math.sqrt(1 - math.exp(2 * log_alpha_at(t)))
+
+
+def lambda_at(t):
+    la = log_alpha_at(t)
+    return la - 0.5 * math.log(1 - math.exp(2 * la))
+
+
+def x0_pred(x, t):
+    eps = eps_model(x, (t - 1 / 1000) * 1000)
+    return (x - std_at(t) * eps) / math.exp(log_alpha_at(t))
+
+
+def unipc_update(x, models, times, t, order, corrector):
+    import numpy as np
+    l0 = lambda_at(times[-1])
+    h = lambda_at(t) - l0
+    m0 = models[-1]
+    rks, d1s = [], []
+    for i in range(1, order):
+        rk = (lambda_at(times[-(i + 1)]) - l0) / h
+        rks.append(rk)
+        d1s.append((models[-(i + 1)] - m0) / rk)
+    rks.append(1.0)
+    hh = -h
+    h_phi_1 = math.expm1(hh)
+    h_phi_k = h_phi_1 / hh - 1
+    fact = 1
+    R, b = [], []
+    for i in range(1, order + 1):
+        R.append([rk ** (i - 1) for rk in rks])
+        b.append(h_phi_k * fact / hh)
+        fact *= i + 1
+        h_phi_k = h_phi_k / hh - 1 / fact
+    R, b = np.array(R), np.array(b)
+    alpha_t = math.exp(log_alpha_at(t))
+    x_base = std_at(t) / std_at(times[-1]) * x - alpha_t * h_phi_1 * m0
+    x_t = x_base
+    if d1s:
+        rhos_p = [0.5] if order == 2 else np.linalg.solve(R[:-1, :-1], b[:-1])
+        x_t = x_base - alpha_t * hh * sum(float(r) * d for r, d in zip(rhos_p, d1s))
+    model_t = None
+    if corrector:
+        rhos_c = [0.5] if order == 1 else np.linalg.solve(R, b)
+        model_t = x0_pred(x_t, t)
+        corr = sum(float(r) * d for r, d in zip(rhos_c[:-1], d1s)) if d1s else 0
+        x_t = x_base - alpha_t * hh * (corr + float(rhos_c[-1]) * (model_t - m0))
+    return x_t, model_t
+
+
+def unipc(x, n, t_start, order=3):
+    order = min(order, n)
+    ts = torch.linspace(t_start, 1 / 1000, n + 1, dtype=torch.float64).tolist()
+    models, times = [x0_pred(x, ts[0])], [ts[0]]
+    for init_order in range(1, order):
+        x, m = unipc_update(x, models, times, ts[init_order], init_order, True)
+        models.append(m)
+        times.append(ts[init_order])
+    for step in range(order, n + 1):
+        x, m = unipc_update(x, models, times, ts[step], min(order, n + 1 - step), step != n)
+        models, times = models[1:] + [models[-1]], times[1:] + [ts[step]]
+        if step < n:
+            models[-1] = m
+    return x
+
+
 K_SAMPLERS = {
     "Euler": (euler, "normal", False),
     "Euler a": (euler_a, "normal", False),
@@ -359,6 +439,8 @@ def run_t(name, img2img):
         ts = ts[:t_enc]
     else:
         x = INITIAL_NOISE.clone()
+    if name == "UniPC":
+        return ts, unipc(x, len(ts), ts[-1] / 1000 + 1 / 1000 if img2img else 1.0)
     return ts, ddim_like(x, ts, name == "PLMS")
 
 
@@ -391,8 +473,8 @@ out = {
     },
     "runs": [],
 }
-for name in list(K_SAMPLERS) + ["DDIM", "PLMS"]:
+for name in list(K_SAMPLERS) + ["DDIM", "PLMS", "UniPC"]:
     for img2img in (False, True):
-        sched, x = run_t(name, img2img) if name in ("DDIM", "PLMS") else run_k(name, img2img)
+        sched, x = run_t(name, img2img) if name in ("DDIM", "PLMS", "UniPC") else run_k(name, img2img)
         out["runs"].append({"sampler": name, "img2img": img2img, "schedule": as_list(sched), "final": as_list(x)})
 print(json.dumps(out, indent=1))
