@@ -162,6 +162,21 @@ public final class ChatGen implements AutoCloseable {
     return result;
   }
 
+  /**
+   * A builder holding this pipeline's stages and listener, to derive a variant (another
+   * selector, a listener) without loading the other stages again. The variant shares the stages:
+   * close only one of the two pipelines, or each stage once yourself.
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder().rewriter(rewriter).selector(selector).configurator(configurator).listener(listener);
+    if (generator != null) {
+      b.generator(generator);
+    } else {
+      b.withoutGenerator();
+    }
+    return b;
+  }
+
   /** Closes the stages that own native resources (models, engines). */
   @Override
   public void close() {
@@ -260,8 +275,14 @@ public final class ChatGen implements AutoCloseable {
           ParamConfiguratorProvider::priority, p -> p.create(ctx), ParamConfiguratorProvider::name, "chatgen-params", prov);
       ImageGenerator g = generator;
       if (g == null && discoverGenerator) {
-        g = discover(ImageGeneratorProvider.class, ImageGeneratorProvider::priority)
-            .map(p -> p.create(ctx)).orElse(null);
+        // a provider returns null when it has nothing to draw with (no checkpoint installed):
+        // ask the next one, so that e.g. an embedded demo model still answers
+        for (ImageGeneratorProvider p : discover(ImageGeneratorProvider.class, ImageGeneratorProvider::priority)) {
+          g = p.create(ctx);
+          if (g != null) {
+            break;
+          }
+        }
       }
       if (g != null) {
         prov.put(Stage.GENERATE, describe(g));
@@ -273,23 +294,34 @@ public final class ChatGen implements AutoCloseable {
         Function<P, S> create, Function<P, String> name, String module, Map<Stage, String> prov) {
       S stageImpl = given;
       if (stageImpl == null) {
-        P provider = discover(providerType, priority).orElseThrow(() -> new MissingStageException(
-            "no " + stage + " stage: pass one to ChatGen.builder() or add " + module
-                + " to the classpath (no " + providerType.getSimpleName() + " found)"));
-        log.debug("using {} for {}", name.apply(provider), stage);
-        stageImpl = create.apply(provider);
+        List<P> providers = discover(providerType, priority);
+        if (providers.isEmpty()) {
+          throw new MissingStageException("no " + stage + " stage: pass one to ChatGen.builder() or add " + module
+              + " to the classpath (no " + providerType.getSimpleName() + " found)");
+        }
+        for (P provider : providers) {
+          stageImpl = create.apply(provider);
+          if (stageImpl != null) {
+            log.debug("using {} for {}", name.apply(provider), stage);
+            break;
+          }
+        }
         if (stageImpl == null) {
-          throw new MissingStageException(name.apply(provider) + " created no " + stage + " stage");
+          throw new MissingStageException("no " + stage + " stage: the providers on the classpath ("
+              + providers.stream().map(name).collect(java.util.stream.Collectors.joining(", "))
+              + ") created none");
         }
       }
       prov.put(stage, describe(stageImpl));
       return stageImpl;
     }
 
-    private <P> Optional<P> discover(Class<P> type, ToIntFunction<P> priority) {
+    /** The providers of a type on the class path, highest priority first. */
+    private <P> List<P> discover(Class<P> type, ToIntFunction<P> priority) {
       List<P> found = new ArrayList<>();
       ServiceLoader.load(type, classLoader).forEach(found::add);
-      return found.stream().max(Comparator.comparingInt(priority));
+      found.sort(Comparator.comparingInt(priority).reversed());
+      return found;
     }
 
     private static String describe(Object stage) {
