@@ -1,0 +1,216 @@
+package io.chatgen.bench.diffusion;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import io.chatgen.diffusion.model.ModelConfig;
+import io.chatgen.diffusion.model.StableDiffusionModel;
+import io.chatgen.diffusion.safetensors.SafetensorsFile;
+import io.chatgen.diffusion.safetensors.SafetensorsReader;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Times one SD 1.5-sized UNet step (64×64 latents, batch 2 for classifier-free guidance, context
+ * [2, 77, 768]), the CLIP text encoder ([2, 77] tokens) and the VAE decoder (one 64×64 latent) on
+ * DJL, fp32 on the CPU, and compares with the PyTorch side.
+ *
+ * <p>The PyTorch side comes first and generates the random weights (none are committed):
+ *
+ * <pre>
+ * /usr/bin/python3 chatgen-bench/src/main/python/diffusion/unet_bench.py --out /tmp/chatgen-sd15 --runs 3
+ * </pre>
+ *
+ * It times the same computation in PyTorch eager mode and writes {@code sd15-random.safetensors}
+ * (the checkpoint, LDM layout, F32), {@code sd15-io.safetensors} (inputs and PyTorch's outputs) and
+ * {@code python-results.json}. Then this class, with the same thread count:
+ *
+ * <pre>
+ * java -Xmx1g -cp ... io.chatgen.bench.diffusion.UnetBenchmark --dir /tmp/chatgen-sd15 --runs 3
+ * </pre>
+ *
+ * loads the checkpoint through {@link StableDiffusionModel#load}, runs {@code --warmup} untimed and
+ * {@code --runs} timed calls of each part ({@code --parts}), checks that its outputs agree with
+ * PyTorch's where the Python side computed them (norm relative error), reports medians of wall and
+ * process CPU time, the DJL/PyTorch ratios and the peak resident set (VmHWM), and writes
+ * {@code java-results.json}. Run nothing else heavy at the same time: on a shared 2-core machine
+ * wall times follow the load of other processes (the load average is recorded); CPU time is the
+ * steadier number.
+ */
+public final class UnetBenchmark {
+  private UnetBenchmark() {}
+
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of("/tmp/chatgen-sd15");
+    int runs = 3;
+    int threads = Runtime.getRuntime().availableProcessors();
+    int warmup = 1;
+    List<String> parts = List.of("unet", "text", "vae");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--dir" -> dir = Path.of(args[++i]);
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--parts" -> parts = List.of(args[++i].split(","));
+        default -> {
+          System.err.println("usage: UnetBenchmark [--dir DIR] [--runs N] [--warmup 0|1] [--threads N]"
+              + " [--parts unet,text,vae]");
+          System.exit(2);
+        }
+      }
+    }
+    Engine.getEngine("PyTorch");
+    JniUtils.setNumThreads(threads);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("engine", Engine.getEngine("PyTorch").getVersion());
+    result.put("threads", JniUtils.getNumThreads());
+    result.put("runs", runs);
+    result.put("warmup", warmup);
+    result.put("load_average_at_start", loadAverage());
+
+    long t0 = System.nanoTime();
+    try (StableDiffusionModel model =
+            StableDiffusionModel.load(dir.resolve("sd15-random.safetensors"), Device.cpu(), DataType.FLOAT32);
+        SafetensorsFile io = SafetensorsReader.open(dir.resolve("sd15-io.safetensors"));
+        NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      double loadS = (System.nanoTime() - t0) / 1e9;
+      ModelConfig c = model.config();
+      result.put("load_s", loadS);
+      result.put("config", c.toString());
+      System.out.printf("loaded in %.1f s: %s%n", loadS, c);
+
+      NDArray latents = io.read("unet.latents", manager);
+      NDArray timesteps = io.read("unet.timesteps", manager);
+      NDArray context = io.read("unet.context", manager);
+      if (parts.contains("unet")) {
+        measure(result, "unet_step", runs, warmup, () -> model.predictNoise(latents, timesteps, context),
+            optional(io, "unet.out", manager));
+      }
+      NDArray ids = io.read("text.ids", manager);
+      if (parts.contains("text")) {
+        measure(result, "text_encoder", runs, warmup, () -> model.encodeText(ids, 1),
+            optional(io, "text.out", manager));
+      }
+      NDArray z = io.read("vae.latents", manager);
+      if (parts.contains("vae")) {
+        measure(result, "vae_decode", runs, warmup, () -> model.decodeLatents(z), optional(io, "vae.out", manager));
+      }
+    }
+    result.put("peak_rss_mb", peakRssMb());
+    result.put("load_average_at_end", loadAverage());
+
+    Path py = dir.resolve("python-results.json");
+    if (Files.exists(py)) {
+      JsonObject p = new Gson().fromJson(Files.readString(py, StandardCharsets.UTF_8), JsonObject.class);
+      for (String part : List.of("unet_step", "text_encoder", "vae_decode")) {
+        if (!p.has(part + "_median_s") || !result.containsKey(part + "_median_s")) {
+          continue;
+        }
+        double pyMedian = p.get(part + "_median_s").getAsDouble();
+        double djl = (Double) result.get(part + "_median_s");
+        result.put(part + "_pytorch_median_s", pyMedian);
+        result.put(part + "_ratio_djl_over_pytorch", djl / pyMedian);
+        if (p.has(part + "_cpu_median_s")) {
+          double pyCpu = p.get(part + "_cpu_median_s").getAsDouble();
+          result.put(part + "_pytorch_cpu_median_s", pyCpu);
+          result.put(part + "_cpu_ratio_djl_over_pytorch", (Double) result.get(part + "_cpu_median_s") / pyCpu);
+        }
+      }
+      result.put("pytorch_peak_rss_mb", p.get("peak_rss_mb").getAsDouble());
+      result.put("pytorch_matmul_gflops", p.get("blas_gflops_1024").getAsDouble());
+      result.put("pytorch_version", p.get("torch").getAsString());
+      result.put("pytorch_threads", p.get("threads").getAsInt());
+    }
+    String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
+    Files.writeString(dir.resolve("java-results.json"), json, StandardCharsets.UTF_8);
+    System.out.println(json);
+  }
+
+  /** PyTorch's output when the Python side computed it (it may have timed only some parts). */
+  private static @Nullable NDArray optional(SafetensorsFile io, String name, NDManager manager) {
+    return io.info(name).isPresent() ? io.read(name, manager) : null;
+  }
+
+  private static void measure(Map<String, Object> result, String name, int runs, int warmup,
+      Supplier<NDArray> call, @Nullable NDArray expected) {
+    List<Double> times = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    for (int i = -warmup; i < runs; i++) {
+      long s = System.nanoTime();
+      long c = processCpuNanos();
+      try (NDArray out = call.get()) {
+        double wall = (System.nanoTime() - s) / 1e9;
+        double cpuS = (processCpuNanos() - c) / 1e9;
+        if (expected != null && i == runs - 1) {
+          result.put(name + "_rel_error_vs_pytorch", relativeError(out, expected));
+        }
+        System.out.printf("%s %s: %.3f s wall, %.3f s CPU%n", name, i < 0 ? "warm-up" : "run " + (i + 1), wall, cpuS);
+        if (i < 0) {
+          result.put(name + "_warmup_s", wall);
+        } else {
+          times.add(wall);
+          cpu.add(cpuS);
+        }
+      }
+    }
+    result.put(name + "_s", times);
+    result.put(name + "_cpu_s", cpu);
+    result.put(name + "_median_s", median(times));
+    result.put(name + "_cpu_median_s", median(cpu));
+  }
+
+  /** CPU time of the whole process (all engine threads), less sensitive than wall time to other load. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private static double relativeError(NDArray actual, NDArray expected) {
+    try (NDArray d = actual.sub(expected); NDArray dn = d.norm(); NDArray en = expected.norm()) {
+      return dn.getFloat() / (double) en.getFloat();
+    }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> s = new ArrayList<>(values);
+    s.sort(Double::compare);
+    int n = s.size();
+    return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+
+  /** Peak resident set size (VmHWM) of this process in MiB, or NaN where /proc is unavailable. */
+  static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+}
