@@ -244,6 +244,12 @@ class EmbeddedPromptRewriterTest {
     // the lighthouse profile is the only one sharing words: its 0.9-share tag passes the 0.3 bar,
     // its 0.2-share tag does not, and the cat profile's tag has no say
     assertThat(tags(p.prompt())).contains("sharp focus").doesNotContain("lens flare", "cute", "bokeh");
+    // its habitual negative tag leads, the family's follow
+    assertThat(tags(p.negativePrompt())).containsExactly("blurry", "worst quality", "low quality");
+    RewrittenPrompt off = EmbeddedPromptRewriter.builder().vocabulary(TinyVocabulary.vocabulary())
+        .profileNeighbours(0).build().rewrite(ChatRequest.of("a lighthouse in a storm"));
+    assertThat(tags(off.prompt())).doesNotContain("sharp focus");
+    assertThat(tags(off.negativePrompt())).containsExactly("worst quality", "low quality");
   }
 
   @Test

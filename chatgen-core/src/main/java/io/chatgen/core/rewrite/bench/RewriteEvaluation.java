@@ -75,8 +75,7 @@ public final class RewriteEvaluation {
         case "--profiles" -> eb.profileNeighbours(Integer.parseInt(args[++i]));
         case "--profile-share" -> eb.profileShare(Double.parseDouble(args[++i]));
         case "--profile-neg-share" -> eb.profileNegativeShare(Double.parseDouble(args[++i]));
-        case "--min-profile-negatives" -> eb.minProfileNegatives(Integer.parseInt(args[++i]));
-        case "--profile-negatives" -> eb.profileNegatives(true);
+        case "--no-profile-negatives" -> eb.profileNegatives(false);
         case "--min-tag-prompts" -> eb.minTagPrompts(Integer.parseInt(args[++i]));
         case "--llm-url" -> llmUrl = args[++i];
         case "--llm-model" -> llmModel = args[++i];
