@@ -94,6 +94,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   private final double profileShare;
   private final double profileNegativeShare;
   private final boolean useProfileNegatives;
+  private final double minProfileSimilarity;
   private final int maxContentTags;
   private final int minTagPrompts;
 
@@ -109,6 +110,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     this.profileShare = b.profileShare;
     this.profileNegativeShare = b.profileNegativeShare;
     this.useProfileNegatives = b.profileNegatives;
+    this.minProfileSimilarity = b.minProfileSimilarity;
     this.maxContentTags = b.maxContentTags;
     this.minTagPrompts = b.minTagPrompts;
   }
@@ -224,6 +226,9 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       Map<String, Double> neg = new LinkedHashMap<>();
       double total = 0;
       for (RewriteVocabulary.ScoredProfile sp : near) {
+        if (sp.similarity() < minProfileSimilarity) {
+          continue;
+        }
         total += sp.similarity();
         for (WeightedTag t : sp.profile().tags()) {
           pos.merge(t.tag(), sp.similarity() * t.weight(), Double::sum);
@@ -743,6 +748,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     private double profileShare = 0.3;
     private double profileNegativeShare = 0.4;
     private boolean profileNegatives = true;
+    private double minProfileSimilarity = 0.1;
     private int maxContentTags = 200;
     private int minTagPrompts = 3;
 
@@ -826,6 +832,12 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       return this;
     }
 
+    /** Profiles less similar to the chat than this (TF-IDF cosine; default 0.1) have no say. */
+    public Builder minProfileSimilarity(double s) {
+      this.minProfileSimilarity = s;
+      return this;
+    }
+
     /** At most this many descriptive tags are taken from a request (a safeguard for huge inputs). */
     public Builder maxContentTags(int n) {
       this.maxContentTags = n;
@@ -844,6 +856,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       check(mapProbability, "mapProbability");
       check(profileShare, "profileShare");
       check(profileNegativeShare, "profileNegativeShare");
+      check(minProfileSimilarity, "minProfileSimilarity");
       if (profileNeighbours < 0 || profileNeighbours > 100) {
         throw new InvalidRequestException("profileNeighbours must be 0 to 100, was " + profileNeighbours);
       }

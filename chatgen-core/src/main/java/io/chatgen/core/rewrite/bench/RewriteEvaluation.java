@@ -76,6 +76,7 @@ public final class RewriteEvaluation {
         case "--profile-share" -> eb.profileShare(Double.parseDouble(args[++i]));
         case "--profile-neg-share" -> eb.profileNegativeShare(Double.parseDouble(args[++i]));
         case "--no-profile-negatives" -> eb.profileNegatives(false);
+        case "--min-profile-similarity" -> eb.minProfileSimilarity(Double.parseDouble(args[++i]));
         case "--min-tag-prompts" -> eb.minTagPrompts(Integer.parseInt(args[++i]));
         case "--llm-url" -> llmUrl = args[++i];
         case "--llm-model" -> llmModel = args[++i];
