@@ -1,0 +1,80 @@
+package io.chatgen.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ChatGenCommandTest {
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String input, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ChatGenCommand.run(args, new BufferedReader(new StringReader(input)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void prints_a_plan_a_person_can_read() {
+    Result r = run("", "--plan-only", "help me draw a girl reading in a rainy cafe, anime style");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("prompt:", "negative:", "model:", "runners-up:", "parameters:",
+        "sampler", "steps", "cfgScale", "clipSkip", "width", "height", "seed", "<- ");
+  }
+
+  @Test
+  void prints_the_plan_as_json_with_overrides_applied() {
+    Result r = run("", "--plan-only", "--json", "--seed", "42", "--steps", "33", "--sampler", "euler a",
+        "--size", "512x768", "a lighthouse at dusk");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonObject plan = JsonParser.parseString(r.out()).getAsJsonObject();
+    JsonObject params = plan.getAsJsonObject("params");
+    assertThat(params.get("seed").getAsLong()).isEqualTo(42);
+    assertThat(params.get("steps").getAsInt()).isEqualTo(33);
+    assertThat(params.get("sampler").getAsString()).isEqualTo("Euler a");
+    assertThat(params.get("width").getAsInt()).isEqualTo(512);
+    assertThat(params.get("height").getAsInt()).isEqualTo(768);
+    assertThat(plan.getAsJsonObject("reasons").get("steps").getAsString()).isEqualTo("set with --steps");
+    assertThat(plan.get("prompt").getAsString()).isNotBlank();
+    assertThat(plan.getAsJsonArray("alternatives")).isNotEmpty();
+  }
+
+  @Test
+  void takes_follow_ups_interactively() {
+    Result r = run("a cabin in the woods\nat night, snowing\n\n", "--plan-only", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("What would you like to see?").contains("Follow-up");
+    // two plans: the second carries the first message as history
+    assertThat(r.out()).contains("\"kind\": \"single\"").contains("\"kind\": \"history\"");
+  }
+
+  @Test
+  void bad_input_is_one_clear_line_and_a_non_zero_exit() {
+    Result sampler = run("", "--plan-only", "--sampler", "warp drive", "a cat");
+    assertThat(sampler.code()).isEqualTo(ChatGenCommand.EXIT_ERROR);
+    assertThat(sampler.err().strip()).startsWith("chatgen: unknown sampler \"warp drive\"").doesNotContain("\n");
+    Result size = run("", "--plan-only", "--size", "huge", "a cat");
+    assertThat(size.code()).isEqualTo(ChatGenCommand.EXIT_ERROR);
+    assertThat(size.err()).contains("--size must look like 512x768");
+    Result steps = run("", "--plan-only", "--steps", "-3", "a cat");
+    assertThat(steps.err()).contains("steps must be 1 to");
+    Result empty = run("\n", "--plan-only");
+    assertThat(empty.code()).isEqualTo(ChatGenCommand.EXIT_ERROR);
+    assertThat(empty.err()).contains("no request given");
+    Result option = run("", "--no-such-option", "a cat");
+    assertThat(option.code()).isEqualTo(ChatGenCommand.EXIT_ERROR);
+    assertThat(option.err()).contains("Unknown option");
+    Result image = run("", "--plan-only", "--image", "/nonexistent.png", "a cat");
+    assertThat(image.code()).isEqualTo(ChatGenCommand.EXIT_ERROR);
+    assertThat(image.err()).contains("/nonexistent.png");
+  }
+}
