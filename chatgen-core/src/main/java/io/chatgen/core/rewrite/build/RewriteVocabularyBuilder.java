@@ -53,7 +53,8 @@ import java.util.zip.GZIPOutputStream;
  *   <li>the plain-language style wishes below, keeping only tags the community really writes.
  * </ul>
  *
- * <p>Rebuild the shipped resource from the repository root (about 10 s):
+ * <p>Rebuild the shipped resource from the repository root (under a minute; the output is
+ * byte-for-byte reproducible):
  *
  * <pre>
  * mvn -B -o -q -pl chatgen-core install -DskipTests
