@@ -28,10 +28,9 @@ import picocli.CommandLine.Option;
 
 /** {@code evaluate}: scores the pipeline and the baselines and writes the report files. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-    description = {
-        "Evaluates the default pipeline (the stages on the classpath) and the baselines on every chat",
-        "request whose demonstration is in --demos, and writes summary.json, report.md and",
-        "predictions.jsonl into --out."})
+    description = "Evaluates the default pipeline (the stages on the classpath) and the baselines on every chat "
+        + "request whose demonstration is in --demos, and writes summary.json, report.md and predictions.jsonl "
+        + "into --out.")
 final class EvaluateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
