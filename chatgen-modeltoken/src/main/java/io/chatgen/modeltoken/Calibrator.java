@@ -10,17 +10,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fits a {@link Calibration} (softmax temperature and neighbour blend weight) by minimising the
- * negative log-likelihood of held-out (text, model) pairs over a grid. The held-out texts and
+ * Fits a {@link Calibration} on held-out (text, model) pairs in two steps: the ranking
+ * (neighbour count, floor, and the balance of token logits against the neighbour vote) by
+ * held-out top-1 over a grid, ties broken by likelihood; then the sharpness, a common scale of
+ * all scores that keeps the ranking, by minimising the negative log-likelihood. The held-out texts and
  * their demonstrations must have been kept out of the vocabulary's training data and of the
  * memory, or the fit would trust the memory too much.
  */
 public final class Calibrator {
   private static final Logger log = LoggerFactory.getLogger(Calibrator.class);
   private static final double[] TEMPERATURES = {0.35, 0.5, 0.7, 1.0, 1.4, 2.0, 2.8, 4.0, 5.6, 8.0};
-  private static final double[] WEIGHTS = {0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0};
+  private static final double[] WEIGHTS = {0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0};
   private static final int[] NEIGHBOURS = {10, 30};
-  private static final double[] FLOORS = {0.003, 0.03};
+  private static final double[] FLOORS = {0.003, 0.03, 0.3};
+  private static final double[] SCALES = {0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0, 2.8, 4.0};
 
   private Calibrator() {}
 
@@ -29,18 +32,40 @@ public final class Calibrator {
    *
    * @param calibration the best setting
    * @param nll its mean negative log-likelihood
-   * @param top1 its top-1 accuracy on the held-out pairs
+   * @param top1 its (weighted) top-1 accuracy on the held-out pairs
    * @param top1TokensOnly top-1 of the ModelToken scores alone
    * @param top1NeighboursOnly top-1 of the neighbour vote alone
    */
   public record Result(Calibration calibration, double nll, double top1, double top1TokensOnly,
       double top1NeighboursOnly) {}
 
-  /** Fits on held-out pairs whose models are all in the vocabulary. */
+  /** Fits on held-out pairs whose models are all in the vocabulary, each weighing the same. */
   public static Result fit(ModelTokenVocabulary vocabulary, NeighbourMemory memory, TextEncoder encoder,
       HashedTextEncoder featurizer, List<LabeledText> heldOut) {
+    double[] ones = new double[heldOut.size()];
+    java.util.Arrays.fill(ones, 1.0);
+    return fit(vocabulary, memory, encoder, featurizer, heldOut, ones);
+  }
+
+  /**
+   * Fits on weighted held-out pairs: the weights correct for a held-out set drawn differently
+   * from the requests the selector will see (e.g. one chat per model, where requests come one per
+   * demonstration, so a model's weight is its number of demonstrations).
+   */
+  public static Result fit(ModelTokenVocabulary vocabulary, NeighbourMemory memory, TextEncoder encoder,
+      HashedTextEncoder featurizer, List<LabeledText> heldOut, double[] weights) {
     if (heldOut.isEmpty()) {
       throw new InvalidRequestException("calibration needs held-out pairs");
+    }
+    if (weights.length != heldOut.size()) {
+      throw new InvalidRequestException(weights.length + " weights for " + heldOut.size() + " held-out pairs");
+    }
+    double weightSum = 0;
+    for (double w0 : weights) {
+      if (!(w0 >= 0)) {
+        throw new InvalidRequestException("calibration weights must be >= 0, got " + w0);
+      }
+      weightSum += w0;
     }
     int m = vocabulary.size();
     int d = vocabulary.dimension();
@@ -82,31 +107,49 @@ public final class Calibrator {
           for (double lambda : WEIGHTS) {
             Calibration c = new Calibration(t, lambda, NEIGHBOURS[kk], floor);
             double nll = 0;
-            int hits = 0;
+            double hits = 0;
             for (int i = 0; i < n; i++) {
               double[] p = c.blend(logits[i], shares[kk][i], all);
-              nll -= Math.log(Math.max(p[gold[i]], 1e-12));
-              hits += argmax(p) == gold[i] ? 1 : 0;
+              nll -= weights[i] * Math.log(Math.max(p[gold[i]], 1e-12));
+              hits += argmax(p) == gold[i] ? weights[i] : 0;
             }
-            nll /= n;
-            if (best == null || nll < best.nll()) {
-              best = new Result(c, nll, (double) hits / n, 0, 0);
+            nll /= weightSum;
+            double top1 = hits / weightSum;
+            // ranking first (top-1 on held-out), likelihood to break ties
+            if (best == null || top1 > best.top1() + 1e-12 || (Math.abs(top1 - best.top1()) <= 1e-12 && nll < best.nll())) {
+              best = new Result(c, nll, top1, 0, 0);
             }
           }
         }
       }
     }
-    int tok = 0;
-    int nb = 0;
+    // then the sharpness: scaling all scores keeps the ranking and calibrates the probabilities
+    int kk = java.util.Arrays.binarySearch(NEIGHBOURS, best.calibration().neighbours());
+    Result ranked = best;
+    for (double scale : SCALES) {
+      Calibration c = new Calibration(ranked.calibration().temperature() / scale,
+          ranked.calibration().neighbourWeight() * scale, ranked.calibration().neighbours(), ranked.calibration().floor());
+      double nll = 0;
+      for (int i = 0; i < n; i++) {
+        double[] p = c.blend(logits[i], shares[kk][i], all);
+        nll -= weights[i] * Math.log(Math.max(p[gold[i]], 1e-12));
+      }
+      nll /= weightSum;
+      if (nll < best.nll()) {
+        best = new Result(c, nll, ranked.top1(), 0, 0);
+      }
+    }
+    double tok = 0;
+    double nb = 0;
     for (int i = 0; i < n; i++) {
       double[] l = new double[m];
       for (int r = 0; r < m; r++) {
         l[r] = logits[i][r];
       }
-      tok += argmax(l) == gold[i] ? 1 : 0;
-      nb += argmax(shares[0][i]) == gold[i] && shares[0][i][gold[i]] > 0 ? 1 : 0;
+      tok += argmax(l) == gold[i] ? weights[i] : 0;
+      nb += argmax(shares[0][i]) == gold[i] && shares[0][i][gold[i]] > 0 ? weights[i] : 0;
     }
-    Result r = new Result(best.calibration(), best.nll(), best.top1(), (double) tok / n, (double) nb / n);
+    Result r = new Result(best.calibration(), best.nll(), best.top1(), tok / weightSum, nb / weightSum);
     log.info("calibration {} on {} held-out pairs: nll {} top-1 {}", r.calibration(), n, r.nll(), r.top1());
     return r;
   }

@@ -47,30 +47,45 @@ public final class NeighbourMemory {
     this.docStart = docStart;
     this.featIdx = featIdx;
     this.featVal = featVal;
-    // inverted index: bucket -> (doc, weight), built on load to keep the file small
-    Map<Integer, Integer> df = new HashMap<>();
-    for (int f : featIdx) {
-      df.merge(f, 1, Integer::sum);
-    }
-    postBucket = df.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-    postStart = new int[postBucket.length + 1];
-    for (int i = 0; i < postBucket.length; i++) {
-      postStart[i + 1] = postStart[i] + df.get(postBucket[i]);
-    }
-    postDoc = new int[featIdx.length];
-    postVal = new float[featIdx.length];
-    int[] fill = Arrays.copyOf(postStart, postBucket.length);
+    // inverted index: bucket -> (doc, weight), built on load to keep the file small; one
+    // primitive sort of (bucket, position) keys, so that adding prompts online stays fast
+    int total = featIdx.length;
+    int[] docOf = new int[total];
     for (int doc = 0; doc < docModel.length; doc++) {
       for (int k = docStart[doc]; k < docStart[doc + 1]; k++) {
         if (k > docStart[doc] && featIdx[k] <= featIdx[k - 1]) {
           throw new DataFormatException("neighbour memory document " + doc + " has unsorted features");
         }
-        int p = Arrays.binarySearch(postBucket, featIdx[k]);
-        int slot = fill[p]++;
-        postDoc[slot] = doc;
-        postVal[slot] = (featVal[k] & 0xff) / 255f;
+        if (featIdx[k] < 0) {
+          throw new DataFormatException("neighbour memory document " + doc + " has a negative feature id");
+        }
+        docOf[k] = doc;
       }
     }
+    long[] keys = new long[total];
+    for (int k = 0; k < total; k++) {
+      keys[k] = ((long) featIdx[k] << 32) | k;
+    }
+    Arrays.sort(keys);
+    int[] buckets = new int[total];
+    int[] starts = new int[total + 1];
+    postDoc = new int[total];
+    postVal = new float[total];
+    int unique = 0;
+    for (int i = 0; i < total; i++) {
+      int bucket = (int) (keys[i] >>> 32);
+      int k = (int) keys[i];
+      if (unique == 0 || buckets[unique - 1] != bucket) {
+        buckets[unique] = bucket;
+        starts[unique] = i;
+        unique++;
+      }
+      postDoc[i] = docOf[k];
+      postVal[i] = (featVal[k] & 0xff) / 255f;
+    }
+    starts[unique] = total;
+    postBucket = Arrays.copyOf(buckets, unique);
+    postStart = Arrays.copyOf(starts, unique + 1);
   }
 
   /** A memory of vectors (from {@code HashedTextEncoder.features}) and their model ids. */

@@ -21,7 +21,9 @@ import java.util.List;
  *   <li>the embedded encoder ({@code io/chatgen/modeltoken/encoder/hashed-encoder.bin}): idf of
  *       hashed words and bigrams over the {@code train} prompts;
  *   <li>a calibration run: tokens trained without 30% of chats-train (and those chats' demos),
- *       temperature and neighbour weight fitted on the held-out chats;
+ *       temperature, neighbour weight, neighbour count and floor fitted on the held-out chats, each
+ *       weighted by its model's number of train demos (requests come per demonstration, the
+ *       chats-train set has one per model);
  *   <li>the starter vocabulary ({@code io/chatgen/modeltoken/starter-vocabulary.bin}, int8): one
  *       token per model with a train demo, trained on all train prompts and all chats-train pairs,
  *       with that calibration;
@@ -69,15 +71,20 @@ public final class BuildStarterArtifacts {
     System.out.printf("calibration run: training on %d pairs%n", fitPairs.size());
     ModelTokenVocabulary calib = trainer.train(d.cards(), fitPairs, encoder, "calibration run");
     NeighbourMemory calibMemory = memory(encoder, d.memoryDemos(true));
-    Calibrator.Result r = Calibrator.fit(calib, calibMemory, encoder, encoder, d.heldOutChats());
-    System.out.printf("calibration on %d held-out chats: %s nll %.4f top-1 %.3f (tokens only %.3f, neighbours only %.3f)%n",
-        d.heldOutChats().size(), r.calibration(), r.nll(), r.top1(), r.top1TokensOnly(), r.top1NeighboursOnly());
+    Calibrator.Result u = Calibrator.fit(calib, calibMemory, encoder, encoder, d.heldOutChats());
+    System.out.printf("held-out chats, one per model: %s nll %.4f top-1 %.3f (tokens only %.3f, neighbours only %.3f)%n",
+        u.calibration(), u.nll(), u.top1(), u.top1TokensOnly(), u.top1NeighboursOnly());
+    Calibrator.Result r = Calibrator.fit(calib, calibMemory, encoder, encoder, d.heldOutChats(), d.heldOutWeights());
+    System.out.printf("calibration on %d held-out chats weighted by demos per model: %s nll %.4f top-1 %.3f "
+        + "(tokens only %.3f, neighbours only %.3f)%n", d.heldOutChats().size(), r.calibration(), r.nll(), r.top1(),
+        r.top1TokensOnly(), r.top1NeighboursOnly());
 
     // 2. the starter vocabulary on everything
     List<LabeledText> all = d.pairs(false);
     long t1 = System.nanoTime();
     ModelTokenVocabulary vocab = trainer.train(d.cards(), all, encoder,
-        "starter vocabulary: civitai train prompts + chats-train; calibrated on 30% of chats-train held out")
+        "starter vocabulary: civitai train prompts + chats-train; calibrated on 30% of chats-train held out, "
+            + "weighted by demos per model")
         .withCalibration(r.calibration());
     double trainSeconds = (System.nanoTime() - t1) / 1e9;
     Path vocabFile = out.resolve(StarterArtifacts.VOCABULARY_RESOURCE.substring(1));

@@ -138,6 +138,17 @@ public record StarterData(ModelCatalog catalog, List<Demonstration> train, List<
         .map(c -> new LabeledText(c.chat(), demoByImage.get(c.imageId()).modelId())).toList();
   }
 
+  /**
+   * Weights of {@link #heldOutChats()}: the number of train demos of each chat's model. The
+   * chats-train requests were written one per model, but requests to the selector (and the test
+   * chats) come one per demonstration, so frequent models must weigh more in the calibration.
+   */
+  public double[] heldOutWeights() {
+    Map<Long, Integer> demos = new java.util.HashMap<>();
+    train.forEach(d -> demos.merge(d.modelId(), 1, Integer::sum));
+    return heldOutChats().stream().mapToDouble(t -> demos.getOrDefault(t.modelId(), 1)).toArray();
+  }
+
   /** Train demos kept in the memory: all, or all but the held-out chats' demos. */
   public List<Demonstration> memoryDemos(boolean withoutHeldOut) {
     java.util.Set<Long> held = new java.util.HashSet<>();
