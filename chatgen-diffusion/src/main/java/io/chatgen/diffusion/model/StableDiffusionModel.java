@@ -51,11 +51,13 @@ public final class StableDiffusionModel implements AutoCloseable {
   private final ModelConfig config;
   private final DataType computeType;
   private final Path source;
+  private final Map<String, NDArray> parameters;
   private volatile boolean closed;
 
   private StableDiffusionModel(Path source, NDManager manager, Norms norms, ClipTextEncoder text,
-      UNet unet, Vae vae, DataType computeType, double latentScale) {
+      UNet unet, Vae vae, DataType computeType, double latentScale, Map<String, NDArray> parameters) {
     this.source = source;
+    this.parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     this.manager = manager;
     this.norms = norms;
     this.text = text;
@@ -115,7 +117,7 @@ public final class StableDiffusionModel implements AutoCloseable {
         }
       }
       StableDiffusionModel model = new StableDiffusionModel(checkpoint, manager, norms, text, unet, vae,
-          compute, scale);
+          compute, scale, w.loaded());
       log.info("loaded {} in {} ms: {}", checkpoint, (System.nanoTime() - start) / 1_000_000, model.config);
       return model;
     } catch (RuntimeException e) {
@@ -156,6 +158,19 @@ public final class StableDiffusionModel implements AutoCloseable {
   /** The file the model was loaded from. */
   public Path source() {
     return source;
+  }
+
+  /**
+   * The live weight arrays the forward passes compute with, keyed by their checkpoint tensor name
+   * (read-only map, arrays owned by this model). For training tools (the embedded tiny model's
+   * trainer attaches gradients to them and updates them in place); inference never needs it.
+   * Shapes are those the layers use, which differ from the file's for two kinds of tensor:
+   * GroupNorm scale and shift are [C, 1, 1] instead of [C], and 1x1 projection kernels stored as
+   * [out, in, 1, 1] are [out, in]; reshape to the file's shape before writing them back.
+   */
+  public Map<String, NDArray> parameters() {
+    ensureOpen();
+    return parameters;
   }
 
   /** The type weights are stored and computed in (FLOAT16 only on a GPU). */
@@ -240,8 +255,11 @@ public final class StableDiffusionModel implements AutoCloseable {
     return run(latents, () -> decodeUnclamped(latents).clip(-1.0, 1.0));
   }
 
-  /** As {@link #decodeLatents} without the final clamp (the reference comparison needs it). */
-  NDArray decodeLatentsUnclamped(NDArray latents) {
+  /**
+   * As {@link #decodeLatents} without the final clamp: the reference comparison needs it, and the
+   * tiny-model trainer backpropagates through it (a clamp has no gradient outside [-1, 1]).
+   */
+  public NDArray decodeLatentsUnclamped(NDArray latents) {
     return run(latents, () -> decodeUnclamped(latents));
   }
 

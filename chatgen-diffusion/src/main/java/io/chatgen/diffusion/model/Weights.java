@@ -29,11 +29,18 @@ final class Weights {
   private final SafetensorsFile file;
   private final NDManager manager;
   private final DataType type;
+  /** Every array handed to a layer, by tensor name, for {@link StableDiffusionModel#parameters()}. */
+  private final Map<String, NDArray> loaded = new java.util.LinkedHashMap<>();
 
   Weights(SafetensorsFile file, NDManager manager, DataType type) {
     this.file = file;
     this.manager = manager;
     this.type = type;
+  }
+
+  /** The arrays loaded so far, by tensor name, in load order (shapes as the layers use them). */
+  Map<String, NDArray> loaded() {
+    return java.util.Collections.unmodifiableMap(loaded);
   }
 
   Map<String, String> metadata() {
@@ -97,6 +104,7 @@ final class Weights {
     check(key, expected);
     NDArray a = file.read(key, manager, type);
     NDScope.unregister(a);
+    loaded.put(key, a);
     return a;
   }
 
@@ -106,6 +114,7 @@ final class Weights {
     try (NDArray a = file.read(key, manager, type)) {
       NDArray r = a.reshape(target).duplicate();
       NDScope.unregister(r);
+      loaded.put(key, r);
       return r;
     }
   }

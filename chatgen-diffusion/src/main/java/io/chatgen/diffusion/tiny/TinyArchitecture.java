@@ -1,0 +1,303 @@
+package io.chatgen.diffusion.tiny;
+
+import io.chatgen.diffusion.model.StableDiffusionModel;
+import io.chatgen.diffusion.safetensors.TensorData;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The widths of the tiny model and its freshly initialised weights under SD 1.x's LDM key names
+ * ({@code cond_stage_model.transformer.text_model.*}, {@code model.diffusion_model.*},
+ * {@code first_stage_model.*}), with the same module structure as SD 1.5 (CLIP pre-LN layers;
+ * UNet ResBlocks + SpatialTransformers per level, a middle block, mirrored output blocks with one
+ * more block per level; VAE with one more decoder block per level and a mid attention block), only
+ * narrower and shallower. Initialisation follows PyTorch's defaults (uniform within 1/sqrt(fan in))
+ * with LDM's zero-initialised output convolutions, so a fresh UNet predicts zero noise.
+ *
+ * @param textHidden CLIP width
+ * @param textLayers CLIP layers (2 lets clip skip 2 work)
+ * @param textHeads CLIP heads (written to metadata)
+ * @param textIntermediate CLIP MLP width
+ * @param vocabSize token embedding rows
+ * @param unetChannels UNet base width (a multiple of 32: GroupNorm(32))
+ * @param unetMult UNet width per level; attention at every level
+ * @param unetHeads UNet attention heads (written to metadata)
+ * @param vaeChannels VAE base width (a multiple of 32)
+ * @param vaeMult VAE encoder width per level; the VAE shrinks the image by 2^(levels-1)
+ * @param vaeDecoderWidth VAE decoder width at every level (a multiple of 64, see below)
+ * @param vaeDecoderBlocks VAE decoder ResNet blocks per level (LDM uses encoder blocks + 1)
+ * @param latentChannels latent channels (4, as SD)
+ *
+ * <p>Why the decoder is wider than the encoder: GroupNorm(32) over 32 channels is an instance norm,
+ * which removes each channel's mean over the image; placed right before the decoder's output
+ * convolution it erases the absolute colour of flat regions, and a 32-wide decoder did not learn
+ * colours at all (reconstruction MSE stuck at 0.3-0.45 after 175 steps). With 64 channels each
+ * group holds two channels whose relative level survives the normalisation.
+ */
+public record TinyArchitecture(int textHidden, int textLayers, int textHeads, int textIntermediate, int vocabSize,
+    int unetChannels, List<Integer> unetMult, int unetHeads, int vaeChannels, List<Integer> vaeMult,
+    int vaeDecoderWidth, int vaeDecoderBlocks, int latentChannels) {
+
+  private static final String TEXT = "cond_stage_model.transformer.text_model.";
+  private static final String UNET = "model.diffusion_model.";
+  private static final String VAE = "first_stage_model.";
+  /** CLIP's context length (the conditioner always encodes 77-token windows). */
+  static final int MAX_TOKENS = 77;
+
+  /** Checks the widths. */
+  public TinyArchitecture {
+    unetMult = List.copyOf(unetMult);
+    vaeMult = List.copyOf(vaeMult);
+    if (textHidden % textHeads != 0 || unetChannels % 32 != 0 || vaeChannels % 32 != 0 || vocabSize < 3
+        || unetMult.isEmpty() || vaeMult.isEmpty() || latentChannels < 1 || textLayers < 1
+        || vaeDecoderWidth % 32 != 0 || vaeDecoderBlocks < 1) {
+      throw new IllegalArgumentException("invalid tiny architecture: text " + textHidden + "/" + textHeads
+          + " heads, UNet " + unetChannels + ", VAE " + vaeChannels + " (GroupNorm needs multiples of 32)");
+    }
+  }
+
+  /** The shipped architecture for a vocabulary of {@code vocabSize} tokens. */
+  public static TinyArchitecture shipped(int vocabSize) {
+    return new TinyArchitecture(64, 2, 2, 128, vocabSize, 32, List.of(1, 2), 4, 32, List.of(1, 1, 2), 64, 1, 4);
+  }
+
+  /** How many image pixels one latent pixel covers per side. */
+  public int vaeScaleFactor() {
+    return 1 << (vaeMult.size() - 1);
+  }
+
+  /** The metadata the model loader reads (head counts, latent scale) plus a description. */
+  public Map<String, String> metadata(double latentScale) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(StableDiffusionModel.META_TEXT_HEADS, Integer.toString(textHeads));
+    m.put(StableDiffusionModel.META_UNET_HEADS, Integer.toString(unetHeads));
+    m.put(StableDiffusionModel.META_LATENT_SCALE, Double.toString(latentScale));
+    m.put("modelspec.title", "ChatGen tiny demo model");
+    m.put("modelspec.description", "trained on procedural shapes, not a community checkpoint");
+    return m;
+  }
+
+  /** Freshly initialised weights, every tensor float32. */
+  public Map<String, TensorData> initialWeights(long seed) {
+    Init init = new Init(new SplittableRandom(seed));
+    text(init);
+    unet(init);
+    vae(init);
+    return init.out;
+  }
+
+  private static final class Init {
+    final SplittableRandom rnd;
+    final Map<String, TensorData> out = new LinkedHashMap<>();
+
+    Init(SplittableRandom rnd) {
+      this.rnd = rnd;
+    }
+
+    void put(String key, long[] shape, float[] v) {
+      if (out.put(key, TensorData.ofFloats(shape, v)) != null) {
+        throw new IllegalStateException("duplicate tensor " + key);
+      }
+    }
+
+    void constant(String key, float value, long... shape) {
+      float[] v = new float[(int) count(shape)];
+      java.util.Arrays.fill(v, value);
+      put(key, shape, v);
+    }
+
+    void uniform(String key, double bound, long... shape) {
+      float[] v = new float[(int) count(shape)];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
+      }
+      put(key, shape, v);
+    }
+
+    void normal(String key, double std, long... shape) {
+      float[] v = new float[(int) count(shape)];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (rnd.nextGaussian() * std);
+      }
+      put(key, shape, v);
+    }
+
+    /** PyTorch's default for Linear/Conv: weight and bias uniform within 1/sqrt(fan in). */
+    void layer(String prefix, boolean bias, long... shape) {
+      long fanIn = count(shape) / shape[0];
+      double bound = 1 / Math.sqrt(fanIn);
+      uniform(prefix + ".weight", bound, shape);
+      if (bias) {
+        uniform(prefix + ".bias", bound, shape[0]);
+      }
+    }
+
+    /** LDM's zero_module: the layer starts as zero so its residual branch starts as the identity. */
+    void zeroLayer(String prefix, long... shape) {
+      constant(prefix + ".weight", 0f, shape);
+      constant(prefix + ".bias", 0f, shape[0]);
+    }
+
+    void norm(String prefix, long channels) {
+      constant(prefix + ".weight", 1f, channels);
+      constant(prefix + ".bias", 0f, channels);
+    }
+
+    static long count(long[] shape) {
+      long n = 1;
+      for (long d : shape) {
+        n *= d;
+      }
+      return n;
+    }
+  }
+
+  private void text(Init in) {
+    long h = textHidden;
+    in.normal(TEXT + "embeddings.token_embedding.weight", 0.02, vocabSize, h);
+    in.normal(TEXT + "embeddings.position_embedding.weight", 0.01, MAX_TOKENS, h);
+    for (int i = 0; i < textLayers; i++) {
+      String l = TEXT + "encoder.layers." + i + ".";
+      in.norm(l + "layer_norm1", h);
+      for (String p : List.of("q_proj", "k_proj", "v_proj", "out_proj")) {
+        in.layer(l + "self_attn." + p, true, h, h);
+      }
+      in.norm(l + "layer_norm2", h);
+      in.layer(l + "mlp.fc1", true, textIntermediate, h);
+      in.layer(l + "mlp.fc2", true, h, textIntermediate);
+    }
+    in.norm(TEXT + "final_layer_norm", h);
+  }
+
+  private void unet(Init in) {
+    long c = unetChannels;
+    long emb = 4 * c;
+    in.layer(UNET + "time_embed.0", true, emb, c);
+    in.layer(UNET + "time_embed.2", true, emb, emb);
+    in.layer(UNET + "input_blocks.0.0", true, c, latentChannels, 3, 3);
+    java.util.ArrayDeque<Long> skips = new java.util.ArrayDeque<>();
+    skips.push(c);
+    long ch = c;
+    int block = 1;
+    for (int level = 0; level < unetMult.size(); level++) {
+      long out = c * unetMult.get(level);
+      resBlock(in, UNET + "input_blocks." + block + ".0", ch, out, emb);
+      ch = out;
+      transformer(in, UNET + "input_blocks." + block + ".1", ch);
+      skips.push(ch);
+      block++;
+      if (level < unetMult.size() - 1) {
+        in.layer(UNET + "input_blocks." + block + ".0.op", true, ch, ch, 3, 3);
+        skips.push(ch);
+        block++;
+      }
+    }
+    resBlock(in, UNET + "middle_block.0", ch, ch, emb);
+    transformer(in, UNET + "middle_block.1", ch);
+    resBlock(in, UNET + "middle_block.2", ch, ch, emb);
+    block = 0;
+    for (int level = unetMult.size() - 1; level >= 0; level--) {
+      long out = c * unetMult.get(level);
+      for (int i = 0; i < 2; i++) {
+        String p = UNET + "output_blocks." + block;
+        resBlock(in, p + ".0", ch + skips.pop(), out, emb);
+        ch = out;
+        transformer(in, p + ".1", ch);
+        if (level > 0 && i == 1) {
+          in.layer(p + ".2.conv", true, ch, ch, 3, 3);
+        }
+        block++;
+      }
+    }
+    in.norm(UNET + "out.0", ch);
+    in.zeroLayer(UNET + "out.2", latentChannels, ch, 3, 3);
+  }
+
+  private static void resBlock(Init in, String p, long inCh, long out, long emb) {
+    in.norm(p + ".in_layers.0", inCh);
+    in.layer(p + ".in_layers.2", true, out, inCh, 3, 3);
+    in.layer(p + ".emb_layers.1", true, out, emb);
+    in.norm(p + ".out_layers.0", out);
+    in.zeroLayer(p + ".out_layers.3", out, out, 3, 3);
+    if (inCh != out) {
+      in.layer(p + ".skip_connection", true, out, inCh, 1, 1);
+    }
+  }
+
+  private void transformer(Init in, String p, long ch) {
+    in.norm(p + ".norm", ch);
+    in.layer(p + ".proj_in", true, ch, ch, 1, 1);
+    String b = p + ".transformer_blocks.0.";
+    in.norm(b + "norm1", ch);
+    in.layer(b + "attn1.to_q", false, ch, ch);
+    in.layer(b + "attn1.to_k", false, ch, ch);
+    in.layer(b + "attn1.to_v", false, ch, ch);
+    in.layer(b + "attn1.to_out.0", true, ch, ch);
+    in.norm(b + "norm2", ch);
+    in.layer(b + "attn2.to_q", false, ch, ch);
+    in.layer(b + "attn2.to_k", false, ch, textHidden);
+    in.layer(b + "attn2.to_v", false, ch, textHidden);
+    in.layer(b + "attn2.to_out.0", true, ch, ch);
+    in.norm(b + "norm3", ch);
+    in.layer(b + "ff.net.0.proj", true, 8 * ch, ch);
+    in.layer(b + "ff.net.2", true, ch, 4 * ch);
+    in.zeroLayer(p + ".proj_out", ch, ch, 1, 1);
+  }
+
+  private void vae(Init in) {
+    long base = vaeChannels;
+    String e = VAE + "encoder.";
+    in.layer(e + "conv_in", true, base, 3, 3, 3);
+    long ch = base;
+    for (int level = 0; level < vaeMult.size(); level++) {
+      long out = base * vaeMult.get(level);
+      vaeResnet(in, e + "down." + level + ".block.0", ch, out);
+      ch = out;
+      if (level < vaeMult.size() - 1) {
+        in.layer(e + "down." + level + ".downsample.conv", true, ch, ch, 3, 3);
+      }
+    }
+    vaeMid(in, e + "mid", ch);
+    in.norm(e + "norm_out", ch);
+    in.layer(e + "conv_out", true, 2L * latentChannels, ch, 3, 3);
+    in.layer(VAE + "quant_conv", true, 2L * latentChannels, 2L * latentChannels, 1, 1);
+    in.layer(VAE + "post_quant_conv", true, latentChannels, latentChannels, 1, 1);
+    String d = VAE + "decoder.";
+    // the loader expects the decoder's first width to be the encoder's last
+    in.layer(d + "conv_in", true, ch, latentChannels, 3, 3);
+    vaeMid(in, d + "mid", ch);
+    for (int level = vaeMult.size() - 1; level >= 0; level--) {
+      long out = vaeDecoderWidth;
+      for (int j = 0; j < vaeDecoderBlocks; j++) {
+        vaeResnet(in, d + "up." + level + ".block." + j, ch, out);
+        ch = out;
+      }
+      if (level > 0) {
+        in.layer(d + "up." + level + ".upsample.conv", true, ch, ch, 3, 3);
+      }
+    }
+    in.norm(d + "norm_out", ch);
+    in.layer(d + "conv_out", true, 3, ch, 3, 3);
+  }
+
+  private static void vaeResnet(Init in, String p, long inCh, long out) {
+    in.norm(p + ".norm1", inCh);
+    in.layer(p + ".conv1", true, out, inCh, 3, 3);
+    in.norm(p + ".norm2", out);
+    in.layer(p + ".conv2", true, out, out, 3, 3);
+    if (inCh != out) {
+      in.layer(p + ".nin_shortcut", true, out, inCh, 1, 1);
+    }
+  }
+
+  private static void vaeMid(Init in, String p, long ch) {
+    vaeResnet(in, p + ".block_1", ch, ch);
+    in.norm(p + ".attn_1.norm", ch);
+    for (String x : List.of("q", "k", "v", "proj_out")) {
+      in.layer(p + ".attn_1." + x, true, ch, ch, 1, 1);
+    }
+    vaeResnet(in, p + ".block_2", ch, ch);
+  }
+}
