@@ -44,12 +44,12 @@ import java.util.SplittableRandom;
  *       negligible next to the UNet's. An exponential moving average of these weights is written.
  * </ol>
  *
- * <p>Run (from the repository root, after {@code mvn -B -o -q install -pl chatgen-core -DskipTests}
- * and {@code mvn -B -o -q -pl chatgen-diffusion compile}):
+ * <p>Run (from the repository root, after {@code mvn -B -o -q install -pl chatgen-core -DskipTests}):
  *
  * <pre>
- * nice mvn -B -o -q -pl chatgen-diffusion exec:java -Dexec.mainClass=io.chatgen.diffusion.tiny.TrainTinyModel \
- *   -Dexec.args="--out=chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny"
+ * mvn -B -o -q -pl chatgen-diffusion compile dependency:build-classpath -Dmdep.outputFile=/tmp/tiny-cp.txt
+ * nice -n 5 java -Xmx3g -Dai.djl.offline=true -cp chatgen-diffusion/target/classes:$(cat /tmp/tiny-cp.txt) \
+ *   io.chatgen.diffusion.tiny.TrainTinyModel --out=chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny
  * </pre>
  *
  * <p><b>Status (2026-11-26): this architecture does not learn yet, so no checkpoint is shipped.</b>
