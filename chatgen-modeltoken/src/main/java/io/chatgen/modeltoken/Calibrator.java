@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fits a {@link Calibration} on held-out (text, model) pairs in two steps: the ranking
- * (neighbour count, floor, and the balance of token logits against the neighbour vote) by
+ * (neighbour count, similarity power, floor, popularity prior, and the balance of token logits
+ * against the neighbour vote) by
  * held-out top-1 over a grid, ties broken by likelihood; then the sharpness, a common scale of
  * all scores that keeps the ranking, by minimising the negative log-likelihood. The held-out texts and
  * their demonstrations must have been kept out of the vocabulary's training data and of the
@@ -23,6 +24,8 @@ public final class Calibrator {
   private static final double[] WEIGHTS = {0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0};
   private static final int[] NEIGHBOURS = {10, 30};
   private static final double[] FLOORS = {0.003, 0.03, 0.3};
+  private static final double[] POWERS = {1.0, 2.0, 4.0};
+  private static final double[] PRIORS = {0.0, 0.25, 0.5, 1.0};
   private static final double[] SCALES = {0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0, 2.8, 4.0};
 
   private Calibrator() {}
@@ -72,7 +75,14 @@ public final class Calibrator {
     float[] w = vocabulary.matrixView();
     int n = heldOut.size();
     float[][] logits = new float[n][m];
-    double[][][] shares = new double[NEIGHBOURS.length][n][m];
+    double[][][][] shares = new double[NEIGHBOURS.length][POWERS.length][n][m];
+    double[] logPrior = new double[m];
+    for (Map.Entry<Long, Integer> en : memory.documentsPerModel().entrySet()) {
+      int idx = vocabulary.indexOf(en.getKey()).orElse(-1);
+      if (idx >= 0) {
+        logPrior[idx] = Math.log(en.getValue() + 1.0);
+      }
+    }
     int[] gold = new int[n];
     for (int i = 0; i < n; i++) {
       LabeledText t = heldOut.get(i);
@@ -88,53 +98,71 @@ public final class Calibrator {
       }
       SparseVector f = featurizer.features(t.text());
       for (int kk = 0; kk < NEIGHBOURS.length; kk++) {
-        Map<Long, Double> v = f.size() == 0 ? Map.of() : memory.vote(f, NEIGHBOURS[kk]);
-        double total = v.values().stream().mapToDouble(Double::doubleValue).sum();
-        for (Map.Entry<Long, Double> en : v.entrySet()) {
-          int idx = vocabulary.indexOf(en.getKey()).orElse(-1);
-          if (idx >= 0) {
-            shares[kk][i][idx] = en.getValue() / total;
+        for (int pp = 0; pp < POWERS.length; pp++) {
+          Map<Long, Double> v = f.size() == 0 ? Map.of() : memory.vote(f, NEIGHBOURS[kk], POWERS[pp]);
+          double total = v.values().stream().mapToDouble(Double::doubleValue).sum();
+          for (Map.Entry<Long, Double> en : v.entrySet()) {
+            int idx = vocabulary.indexOf(en.getKey()).orElse(-1);
+            if (idx >= 0) {
+              shares[kk][pp][i][idx] = en.getValue() / total;
+            }
           }
         }
       }
     }
     boolean[] all = new boolean[m];
     java.util.Arrays.fill(all, true);
-    Result best = null;
+    // the ranking by weighted top-1 over the grid (no softmax needed: argmax of the blended score),
+    // likelihood only for the best few settings
+    Calibration bestC = null;
+    double bestTop1 = -1;
+    int bestK = 0;
+    int bestP = 0;
+    double[] z = new double[m];
     for (int kk = 0; kk < NEIGHBOURS.length; kk++) {
-      for (double floor : FLOORS) {
-        for (double t : TEMPERATURES) {
-          for (double lambda : WEIGHTS) {
-            Calibration c = new Calibration(t, lambda, NEIGHBOURS[kk], floor);
-            double nll = 0;
-            double hits = 0;
-            for (int i = 0; i < n; i++) {
-              double[] p = c.blend(logits[i], shares[kk][i], all);
-              nll -= weights[i] * Math.log(Math.max(p[gold[i]], 1e-12));
-              hits += argmax(p) == gold[i] ? weights[i] : 0;
-            }
-            nll /= weightSum;
-            double top1 = hits / weightSum;
-            // ranking first (top-1 on held-out), likelihood to break ties
-            if (best == null || top1 > best.top1() + 1e-12 || (Math.abs(top1 - best.top1()) <= 1e-12 && nll < best.nll())) {
-              best = new Result(c, nll, top1, 0, 0);
+      for (int pp = 0; pp < POWERS.length; pp++) {
+        for (double floor : FLOORS) {
+          double lf = Math.log(floor);
+          for (double t : TEMPERATURES) {
+            for (double lambda : WEIGHTS) {
+              for (double prior : PRIORS) {
+                double hits = 0;
+                for (int i = 0; i < n; i++) {
+                  double[] sh = shares[kk][pp][i];
+                  float[] lg = logits[i];
+                  int arg = 0;
+                  double best = Double.NEGATIVE_INFINITY;
+                  for (int r = 0; r < m; r++) {
+                    double v = lg[r] / t + lambda * (sh[r] > 0 ? Math.log(sh[r] + floor) : lf) + prior * logPrior[r];
+                    if (v > best) {
+                      best = v;
+                      arg = r;
+                    }
+                  }
+                  hits += arg == gold[i] ? weights[i] : 0;
+                }
+                double top1 = hits / weightSum;
+                if (top1 > bestTop1 + 1e-12) {
+                  bestTop1 = top1;
+                  bestC = new Calibration(t, lambda, NEIGHBOURS[kk], floor, POWERS[pp], prior);
+                  bestK = kk;
+                  bestP = pp;
+                }
+              }
             }
           }
         }
       }
     }
+    Result best = new Result(bestC, nll(bestC, logits, shares[bestK][bestP], logPrior, gold, weights, all) / weightSum,
+        bestTop1, 0, 0);
     // then the sharpness: scaling all scores keeps the ranking and calibrates the probabilities
-    int kk = java.util.Arrays.binarySearch(NEIGHBOURS, best.calibration().neighbours());
     Result ranked = best;
     for (double scale : SCALES) {
       Calibration c = new Calibration(ranked.calibration().temperature() / scale,
-          ranked.calibration().neighbourWeight() * scale, ranked.calibration().neighbours(), ranked.calibration().floor());
-      double nll = 0;
-      for (int i = 0; i < n; i++) {
-        double[] p = c.blend(logits[i], shares[kk][i], all);
-        nll -= weights[i] * Math.log(Math.max(p[gold[i]], 1e-12));
-      }
-      nll /= weightSum;
+          ranked.calibration().neighbourWeight() * scale, ranked.calibration().neighbours(), ranked.calibration().floor(),
+          ranked.calibration().similarityPower(), ranked.calibration().priorWeight() * scale);
+      double nll = nll(c, logits, shares[bestK][bestP], logPrior, gold, weights, all) / weightSum;
       if (nll < best.nll()) {
         best = new Result(c, nll, ranked.top1(), 0, 0);
       }
@@ -147,11 +175,21 @@ public final class Calibrator {
         l[r] = logits[i][r];
       }
       tok += argmax(l) == gold[i] ? weights[i] : 0;
-      nb += argmax(shares[0][i]) == gold[i] && shares[0][i][gold[i]] > 0 ? weights[i] : 0;
+      nb += argmax(shares[0][0][i]) == gold[i] && shares[0][0][i][gold[i]] > 0 ? weights[i] : 0;
     }
     Result r = new Result(best.calibration(), best.nll(), best.top1(), tok / weightSum, nb / weightSum);
     log.info("calibration {} on {} held-out pairs: nll {} top-1 {}", r.calibration(), n, r.nll(), r.top1());
     return r;
+  }
+
+  private static double nll(Calibration c, float[][] logits, double[][] shares, double[] logPrior, int[] gold,
+      double[] weights, boolean[] all) {
+    double nll = 0;
+    for (int i = 0; i < logits.length; i++) {
+      double[] p = c.blend(logits[i], shares[i], logPrior, all);
+      nll -= weights[i] * Math.log(Math.max(p[gold[i]], 1e-12));
+    }
+    return nll;
   }
 
   private static int argmax(double[] a) {

@@ -51,6 +51,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
   private final @Nullable Set<Long> allowed;
   private final @Nullable BaseArchitecture architecture;
   private final boolean[] eligible;
+  private final double[] logPrior;
   private final NDManager manager;
   private final NDArray tokens;
 
@@ -87,6 +88,14 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
           + safeMode + ", allowed " + (allowed == null ? "all" : allowed.size() + " ids") + ", architecture "
           + (architecture == null ? "any" : architecture.label()) + ")");
     }
+    // popularity prior: ln(remembered prompts + 1) per token; requests come one per demonstration
+    logPrior = new double[vocabulary.size()];
+    for (Map.Entry<Long, Integer> en : memory.documentsPerModel().entrySet()) {
+      int idx = vocabulary.indexOf(en.getKey()).orElse(-1);
+      if (idx >= 0) {
+        logPrior[idx] = Math.log(en.getValue() + 1.0);
+      }
+    }
     this.manager = NDManager.newBaseManager(device);
     try {
       this.tokens = vocabulary.embeddings(manager);
@@ -106,12 +115,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     if (request == null) {
       throw new InvalidRequestException("request must not be null");
     }
-    String text = request.userText();
     List<String> notes = new ArrayList<>();
-    if (prompt != null && !prompt.prompt().isBlank() && !text.contains(prompt.prompt().strip())) {
-      text = text + "\n" + prompt.prompt();
-    }
-    double[] p = probabilities(text);
+    double[] p = probabilities(queryText(request, prompt));
     List<ScoredModel> ranked = new ArrayList<>();
     for (int idx : top(p, topK)) {
       ranked.add(new ScoredModel(vocabulary.card(idx), Math.min(1.0, Math.max(0.0, p[idx]))));
@@ -126,6 +131,20 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
       notes.add("safe mode: models tagged explicit are left out");
     }
     return new ModelChoice(ranked, notes);
+  }
+
+  /**
+   * The text a request is scored on: the user's turns, then the rewritten prompt unless the chat
+   * already contains it. The rewritten prompt is tag-style text close to the remembered train
+   * prompts, so it finds better neighbours than the chat alone; calibration must score held-out
+   * chats on the same text.
+   */
+  public static String queryText(ChatRequest request, @Nullable RewrittenPrompt prompt) {
+    String text = request.userText();
+    if (prompt != null && !prompt.prompt().isBlank() && !text.contains(prompt.prompt().strip())) {
+      text = text + "\n" + prompt.prompt();
+    }
+    return text;
   }
 
   /**
@@ -153,7 +172,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     int m = logits.length;
     SparseVector f = featurizer.features(text);
     Map<Long, Double> vote = f.size() == 0 || calibration.neighbourWeight() == 0 ? Map.of()
-        : memory.vote(f, calibration.neighbours());
+        : memory.vote(f, calibration.neighbours(), calibration.similarityPower());
     double total = 0;
     double[] shares = new double[m];
     for (Map.Entry<Long, Double> en : vote.entrySet()) {
@@ -168,8 +187,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
         shares[i] /= total;
       }
     }
-    double[] p = calibration.blend(logits, shares, eligible);
-    return p;
+    return calibration.blend(logits, shares, logPrior, eligible);
   }
 
   /** The indices of the k largest positive entries, best first (ties: lower index first). */
@@ -241,8 +259,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     VocabularyProvenance p = vocabulary.provenance();
     return "ModelTokenSelector vocabulary v" + p.version() + " (" + vocabulary.size() + " tokens, encoder "
         + p.encoderId() + ", data " + p.dataHash().substring(0, Math.min(12, p.dataHash().length())) + ", seed "
-        + p.seed() + "; " + memory.size() + " remembered prompts, T=" + calibration.temperature() + ", neighbour weight "
-        + calibration.neighbourWeight() + ")";
+        + p.seed() + "; " + memory.size() + " remembered prompts, " + calibration + ")";
   }
 
   @Override

@@ -285,8 +285,12 @@ public final class ModelTokenVocabulary {
       JsonObject h = GSON.fromJson(a.headerJson(), JsonObject.class);
       VocabularyProvenance p = GSON.fromJson(h.get("provenance"), VocabularyProvenance.class);
       p = new VocabularyProvenance(p.encoderId(), p.dimension(), p.dataHash(), p.seed(), p.version(), p.notes());
-      Calibration c = GSON.fromJson(h.get("calibration"), Calibration.class);
-      c = new Calibration(c.temperature(), c.neighbourWeight(), c.neighbours(), c.floor());
+      JsonObject co = h.getAsJsonObject("calibration");
+      // files written before the vote power and the prior existed lack them: power 1, no prior
+      Calibration c = new Calibration(co.get("temperature").getAsDouble(), co.get("neighbourWeight").getAsDouble(),
+          co.get("neighbours").getAsInt(), co.get("floor").getAsDouble(),
+          co.has("similarityPower") ? co.get("similarityPower").getAsDouble() : 1.0,
+          co.has("priorWeight") ? co.get("priorWeight").getAsDouble() : 0.0);
       int size = h.get("size").getAsInt();
       int dim = h.get("dimension").getAsInt();
       if (dim != p.dimension()) {

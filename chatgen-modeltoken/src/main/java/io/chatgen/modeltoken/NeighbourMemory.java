@@ -168,10 +168,16 @@ public final class NeighbourMemory {
   }
 
   /**
-   * The similarity-weighted vote of the {@code k} nearest documents (cosine similarity, positive
-   * only), keyed by model id; empty when nothing shares a feature with the query.
+   * The {@code k} nearest documents to a query and their cosine similarities (positive only), best
+   * first; fewer when fewer documents share a feature with the query.
+   *
+   * @param docs document indices (see {@link #modelOf(int)})
+   * @param similarities their cosine similarities, descending
    */
-  public Map<Long, Double> vote(SparseVector query, int k) {
+  public record Neighbours(int[] docs, float[] similarities) {}
+
+  /** The {@code k} nearest documents by cosine similarity (exact search on the inverted index). */
+  public Neighbours nearest(SparseVector query, int k) {
     if (k < 1) {
       throw new InvalidRequestException("k must be >= 1, was " + k);
     }
@@ -218,9 +224,44 @@ public final class NeighbourMemory {
         best[j] = doc;
       }
     }
-    Map<Long, Double> out = new HashMap<>();
+    int[] docs = Arrays.copyOf(best, filled);
+    float[] sims = new float[filled];
     for (int i = 0; i < filled; i++) {
-      out.merge(docModel[best[i]], (double) scores[best[i]], Double::sum);
+      sims[i] = scores[docs[i]];
+    }
+    return new Neighbours(docs, sims);
+  }
+
+  /**
+   * The similarity-weighted vote of the {@code k} nearest documents (cosine similarity, positive
+   * only), keyed by model id; empty when nothing shares a feature with the query.
+   */
+  public Map<Long, Double> vote(SparseVector query, int k) {
+    return vote(query, k, 1.0);
+  }
+
+  /**
+   * The vote of the {@code k} nearest documents, each weighing its cosine similarity to the power
+   * {@code power} (a high power lets the closest prompts, often of the same creator's series,
+   * dominate), keyed by model id; empty when nothing shares a feature with the query.
+   */
+  public Map<Long, Double> vote(SparseVector query, int k, double power) {
+    if (!(power > 0) || Double.isInfinite(power)) {
+      throw new InvalidRequestException("similarity power must be > 0 and finite, was " + power);
+    }
+    Neighbours nb = nearest(query, k);
+    Map<Long, Double> out = new HashMap<>();
+    for (int i = 0; i < nb.docs().length; i++) {
+      out.merge(docModel[nb.docs()[i]], Math.pow(nb.similarities()[i], power), Double::sum);
+    }
+    return out;
+  }
+
+  /** How many documents each model has in this memory, by model id. */
+  public Map<Long, Integer> documentsPerModel() {
+    Map<Long, Integer> out = new HashMap<>();
+    for (long m : docModel) {
+      out.merge(m, 1, Integer::sum);
     }
     return out;
   }

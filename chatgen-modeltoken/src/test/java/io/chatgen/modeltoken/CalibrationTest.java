@@ -23,7 +23,52 @@ class CalibrationTest {
   }
 
   @Test
+  void popularity_prior_multiplies_each_model_by_its_demo_count_to_the_prior_weight() {
+    Calibration c = new Calibration(1.0, 1.0, 10, 0.5, 1.0, 0.5);
+    // z = 0 + ln(0.5) + 0.5 ln 16 for both: the prior ln 16 vs ln 4 decides
+    double[] p = c.blend(new float[] {0f, 0f}, new double[] {0.0, 0.0}, new double[] {Math.log(16), Math.log(4)},
+        new boolean[] {true, true});
+    assertThat(p[0] / p[1]).isCloseTo(2.0, Offset.offset(1e-9));
+    assertThatThrownBy(() -> c.blend(new float[2], new double[2], new double[3], new boolean[2]))
+        .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void four_argument_calibration_means_plain_vote_and_no_prior() {
+    Calibration c = new Calibration(2.0, 1.0, 10, 0.5);
+    assertThat(c.similarityPower()).isEqualTo(1.0);
+    assertThat(c.priorWeight()).isZero();
+  }
+
+  @Test
+  void vote_with_a_similarity_power_sums_each_models_similarities_to_that_power() {
+    var enc = Fixtures.encoder();
+    var memory = NeighbourMemory.of(Fixtures.texts().stream().map(t -> enc.features(t.text())).toList(),
+        Fixtures.texts().stream().map(LabeledText::modelId).toList());
+    var q = enc.features("castle dragon knight");
+    NeighbourMemory.Neighbours nb = memory.nearest(q, 5);
+    assertThat(nb.docs()).hasSize(5);
+    for (int i = 1; i < nb.similarities().length; i++) {
+      assertThat(nb.similarities()[i]).isLessThanOrEqualTo(nb.similarities()[i - 1]);
+    }
+    var plain = memory.vote(q, 5, 1.0);
+    var sharp = memory.vote(q, 5, 4.0);
+    assertThat(plain).isEqualTo(memory.vote(q, 5));
+    java.util.Map<Long, Double> expected = new java.util.HashMap<>();
+    for (int i = 0; i < nb.docs().length; i++) {
+      expected.merge(memory.modelOf(nb.docs()[i]), Math.pow(nb.similarities()[i], 4), Double::sum);
+    }
+    assertThat(sharp.keySet()).isEqualTo(expected.keySet());
+    expected.forEach((id, v) -> assertThat(sharp.get(id)).isCloseTo(v, Offset.offset(1e-9)));
+    assertThat(memory.documentsPerModel().values().stream().mapToInt(Integer::intValue).sum())
+        .isEqualTo(memory.size());
+    assertThatThrownBy(() -> memory.vote(q, 5, 0)).isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
   void bad_settings_are_refused() {
+    assertThatThrownBy(() -> new Calibration(1, 1, 10, 0.1, 0, 0)).isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> new Calibration(1, 1, 10, 0.1, 1, -1)).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> new Calibration(0, 1, 10, 0.1)).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> new Calibration(1, -1, 10, 0.1)).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> new Calibration(1, 1, 0, 0.1)).isInstanceOf(InvalidRequestException.class);

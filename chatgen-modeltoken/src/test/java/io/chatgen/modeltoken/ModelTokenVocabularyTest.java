@@ -46,6 +46,10 @@ class ModelTokenVocabularyTest {
     assertThat(back.provenance()).isEqualTo(v.provenance());
     assertThat(back.calibration()).isEqualTo(v.calibration());
     assertThat(back.cards()).extracting(ModelCard::id).containsExactly(1L, 2L, 3L, 4L);
+    Calibration tuned = new Calibration(0.7, 2.0, 30, 0.03, 4.0, 0.25);
+    Path g = dir.resolve("tuned.bin");
+    v.withCalibration(tuned).save(g);
+    assertThat(ModelTokenVocabulary.load(g, enc).calibration()).isEqualTo(tuned);
     assertThat(back.byModelId(4).orElseThrow().nsfwTagged()).isTrue();
     assertThat(back.indexOf(3)).hasValue(2);
   }

@@ -8,6 +8,7 @@ import io.chatgen.core.ScoredModel;
 import io.chatgen.core.data.ChatSample;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.data.ReadMode;
+import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.core.text.TfIdf;
 import io.chatgen.modeltoken.LabeledText;
@@ -27,8 +28,8 @@ import java.util.TreeMap;
 
 /**
  * Measures model selection on {@code chats.jsonl} (evaluation only: nothing here trains or tunes
- * on it): top-1 and top-5 of the shipped ModelToken selector, from the chat text and from the gold
- * target prompt, on {@code test} and {@code test-fewshot} apart, beside two baselines fitted on
+ * on it): top-1 and top-5 of the shipped ModelToken selector, from the chat text (alone, and with
+ * the embedded rewriter's prompt as the pipeline hands it to stage 2) and from the gold target prompt, on {@code test} and {@code test-fewshot} apart, beside two baselines fitted on
  * the same {@code train} split in the same run (TF-IDF nearest centroid; TF-IDF 10-nearest-
  * neighbour vote, similarity-weighted). A chat's gold model is its demo's model, for demos whose
  * model hash matches. Then times: training the starter vocabulary (same data and settings as the
@@ -118,10 +119,20 @@ public final class SelectionEvaluation {
           .limit(k).map(s -> s.model().id()).toList();
       Ranker mtSafe = (text, k) -> safe.select(ChatRequest.of(text), new RewrittenPrompt(text, "")).ranked().stream()
           .limit(k).map(s -> s.model().id()).toList();
+      // the pipeline hands stage 2 the rewritten prompt too: the embedded rewriter's output
+      EmbeddedPromptRewriter rewriter = EmbeddedPromptRewriter.create();
+      Map<String, String> rewrites = new HashMap<>();
+      java.util.function.Function<String, RewrittenPrompt> rw = text -> new RewrittenPrompt(
+          rewrites.computeIfAbsent(text, t -> rewriter.rewrite(ChatRequest.of(t)).prompt()), "");
+      Ranker mtRewrite = (text, k) -> selector.select(ChatRequest.of(text), rw.apply(text)).ranked().stream()
+          .limit(k).map(s -> s.model().id()).toList();
+      Ranker knnRewrite = (text, k) -> knn.rank(ModelTokenSelector.queryText(ChatRequest.of(text), rw.apply(text)), k);
       Map<String, Ranker> methods = new LinkedHashMap<>();
       methods.put("TF-IDF nearest centroid", centroid);
       methods.put("TF-IDF kNN vote (k=10)", knn);
+      methods.put("TF-IDF kNN vote (k=10), + rewrite", knnRewrite);
       methods.put("ModelToken + memory", mt);
+      methods.put("ModelToken + memory, + rewrite", mtRewrite);
       methods.put("ModelToken + memory, safe mode", mtSafe);
       System.out.println();
       System.out.printf("%-34s %-12s %-13s %7s %7s %5s%n", "method", "input", "split", "top-1", "top-5", "n");
@@ -133,14 +144,15 @@ public final class SelectionEvaluation {
         }
       }
 
-      // latency per request, encoding included (after a warm-up pass)
+      // latency per request with its rewritten prompt, encoding included (after a warm-up pass)
       for (Case c : cases) {
-        selector.select(ChatRequest.of(c.chat), new RewrittenPrompt(c.chat, ""));
+        selector.select(ChatRequest.of(c.chat), rw.apply(c.chat));
       }
       double[] ms = new double[cases.size()];
       for (int i = 0; i < cases.size(); i++) {
+        RewrittenPrompt rp = rw.apply(cases.get(i).chat);
         long t = System.nanoTime();
-        selector.select(ChatRequest.of(cases.get(i).chat), new RewrittenPrompt(cases.get(i).chat, ""));
+        selector.select(ChatRequest.of(cases.get(i).chat), rp);
         ms[i] = (System.nanoTime() - t) / 1e6;
       }
       Arrays.sort(ms);

@@ -1,9 +1,12 @@
 package io.chatgen.modeltoken.tools;
 
+import io.chatgen.core.ChatRequest;
 import io.chatgen.core.data.Demonstration;
+import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.modeltoken.Calibrator;
 import io.chatgen.modeltoken.LabeledText;
+import io.chatgen.modeltoken.ModelTokenSelector;
 import io.chatgen.modeltoken.ModelTokenTrainer;
 import io.chatgen.modeltoken.ModelTokenVocabulary;
 import io.chatgen.modeltoken.NeighbourMemory;
@@ -21,7 +24,8 @@ import java.util.List;
  *   <li>the embedded encoder ({@code io/chatgen/modeltoken/encoder/hashed-encoder.bin}): idf of
  *       hashed words and bigrams over the {@code train} prompts;
  *   <li>a calibration run: tokens trained without 30% of chats-train (and those chats' demos),
- *       temperature, neighbour weight, neighbour count and floor fitted on the held-out chats, each
+ *       temperature, neighbour weight, neighbour count, floor, similarity power and popularity prior
+ *       fitted on the held-out chats (scored as the selector sees them: chat + embedded rewrite), each
  *       weighted by its model's number of train demos (requests come per demonstration, the
  *       chats-train set has one per model);
  *   <li>the starter vocabulary ({@code io/chatgen/modeltoken/starter-vocabulary.bin}, int8): one
@@ -71,10 +75,12 @@ public final class BuildStarterArtifacts {
     System.out.printf("calibration run: training on %d pairs%n", fitPairs.size());
     ModelTokenVocabulary calib = trainer.train(d.cards(), fitPairs, encoder, "calibration run");
     NeighbourMemory calibMemory = memory(encoder, d.memoryDemos(true));
-    Calibrator.Result u = Calibrator.fit(calib, calibMemory, encoder, encoder, d.heldOutChats());
+    // held-out chats scored on what the selector sees in the pipeline: chat + embedded rewrite
+    List<LabeledText> heldOut = asSelectorSees(d.heldOutChats());
+    Calibrator.Result u = Calibrator.fit(calib, calibMemory, encoder, encoder, heldOut);
     System.out.printf("held-out chats, one per model: %s nll %.4f top-1 %.3f (tokens only %.3f, neighbours only %.3f)%n",
         u.calibration(), u.nll(), u.top1(), u.top1TokensOnly(), u.top1NeighboursOnly());
-    Calibrator.Result r = Calibrator.fit(calib, calibMemory, encoder, encoder, d.heldOutChats(), d.heldOutWeights());
+    Calibrator.Result r = Calibrator.fit(calib, calibMemory, encoder, encoder, heldOut, d.heldOutWeights());
     System.out.printf("calibration on %d held-out chats weighted by demos per model: %s nll %.4f top-1 %.3f "
         + "(tokens only %.3f, neighbours only %.3f)%n", d.heldOutChats().size(), r.calibration(), r.nll(), r.top1(),
         r.top1TokensOnly(), r.top1NeighboursOnly());
@@ -96,6 +102,20 @@ public final class BuildStarterArtifacts {
         vocab.size(), all.size(), trainSeconds, vocabFile);
     System.out.printf("neighbour memory: %d prompts -> %s%n", memory.size(), memFile);
     System.out.printf("total %.1f s%n", (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * Held-out chats as the selector scores them in the pipeline: the chat followed by the embedded
+   * rewriter's prompt ({@link ModelTokenSelector#queryText}).
+   */
+  public static List<LabeledText> asSelectorSees(List<LabeledText> chats) {
+    EmbeddedPromptRewriter rewriter = EmbeddedPromptRewriter.create();
+    List<LabeledText> out = new ArrayList<>();
+    for (LabeledText t : chats) {
+      ChatRequest req = ChatRequest.of(t.text());
+      out.add(new LabeledText(ModelTokenSelector.queryText(req, rewriter.rewrite(req)), t.modelId()));
+    }
+    return out;
   }
 
   static NeighbourMemory memory(HashedTextEncoder encoder, List<Demonstration> demos) {
