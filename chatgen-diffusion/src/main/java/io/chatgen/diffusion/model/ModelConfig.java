@@ -62,7 +62,10 @@ public record ModelConfig(
     if (textHiddenSize <= 0 || textLayers <= 0 || textHeads <= 0 || maxTokens <= 0 || vocabSize <= 0
         || unetModelChannels <= 0 || latentChannels <= 0 || vaeScaleFactor <= 0
         || !(latentScalingFactor > 0)) {
-      throw new IllegalArgumentException("model sizes must be positive: " + unetModelChannels);
+      throw new IllegalArgumentException("model sizes must be positive: text " + textHiddenSize + "x"
+          + textLayers + " (" + textHeads + " heads), " + maxTokens + " tokens, vocab " + vocabSize
+          + ", UNet " + unetModelChannels + ", latent " + latentChannels + ", VAE scale " + vaeScaleFactor
+          + ", latent scaling " + latentScalingFactor);
     }
   }
 
