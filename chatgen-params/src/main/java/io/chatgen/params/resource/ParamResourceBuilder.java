@@ -16,7 +16,7 @@ import java.util.List;
  * (documentation facts, creator, tags, base; no description text).
  *
  * <pre>
- * cd /work/main &amp;&amp; mvn -B -o -q -pl chatgen-params compile &amp;&amp; \
+ * mvn -B -o -q -pl chatgen-params compile &amp;&amp; \
  * java -Xmx2g -cp "chatgen-params/target/classes:$(cat chatgen-params/target/cp.txt)" \
  *   io.chatgen.params.resource.ParamResourceBuilder ../shared/civitai \
  *   chatgen-params/src/main/resources/io/chatgen/params/resource/params-v1.bin.gz
