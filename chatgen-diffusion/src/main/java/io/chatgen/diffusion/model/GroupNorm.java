@@ -4,8 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
-/** A GroupNorm layer over [B, C, H, W] with its affine parameters. */
+/**
+ * A GroupNorm layer over [B, C, H, W] with its affine parameters; the group count is the model's
+ * ({@link Norms#groups()}: 32 as in SD unless the checkpoint's metadata says otherwise).
+ */
 final class GroupNorm {
+  /** SD's group count, used when the checkpoint does not set {@code chatgen.norm_groups}. */
   static final int GROUPS = 32;
 
   private final Norms norms;
@@ -22,10 +26,11 @@ final class GroupNorm {
 
   /** Loads {@code prefix.weight} and {@code prefix.bias} of size {@code channels}. */
   static GroupNorm load(Weights w, Norms norms, String prefix, long channels, float eps) {
-    if (channels % GROUPS != 0) {
+    int groups = norms.groups();
+    if (channels % groups != 0) {
       throw new io.chatgen.core.ModelLoadException("tensor '" + prefix + ".weight' normalises "
-          + channels + " channels, which GroupNorm(32) cannot split into groups; expected a"
-          + " multiple of 32");
+          + channels + " channels, which GroupNorm(" + groups + ") cannot split into groups; expected a"
+          + " multiple of " + groups);
     }
     Shape s = new Shape(channels, 1, 1);
     return new GroupNorm(norms, w.getReshaped(prefix + ".weight", s, channels),
@@ -33,7 +38,7 @@ final class GroupNorm {
   }
 
   NDArray apply(NDArray x) {
-    return norms.groupNorm(x, GROUPS, gamma, beta, eps);
+    return norms.groupNorm(x, norms.groups(), gamma, beta, eps);
   }
 
   /** GroupNorm followed by SiLU, the pattern of every ResBlock (in place on the fresh result). */

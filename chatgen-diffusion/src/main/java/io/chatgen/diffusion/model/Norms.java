@@ -13,14 +13,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * Layer and group normalisation. DJL has no group norm, so it is computed as a layer norm over
  * each group's elements (one native kernel) followed by the per-channel affine transform; the layer
  * norm needs unit scale and zero shift vectors of the group size, cached here and owned by the
- * model's manager.
+ * model's manager. The group count is per model: SD's 32 unless the checkpoint's metadata sets
+ * another ({@link StableDiffusionModel#META_NORM_GROUPS}), which narrow models need because 32 groups
+ * over 32 channels would be a per-channel instance norm.
  */
 final class Norms {
   private final NDManager manager;
+  private final int groups;
   private final Map<String, NDArray[]> identity = new ConcurrentHashMap<>();
 
   Norms(NDManager manager) {
+    this(manager, GroupNorm.GROUPS);
+  }
+
+  Norms(NDManager manager, int groups) {
+    if (groups < 1) {
+      throw new IllegalArgumentException("GroupNorm needs at least one group, was " + groups);
+    }
     this.manager = manager;
+    this.groups = groups;
+  }
+
+  /** The number of groups every GroupNorm of this model uses. */
+  int groups() {
+    return groups;
   }
 
   /** Unit scale and zero shift of length n, created once per length and type. */

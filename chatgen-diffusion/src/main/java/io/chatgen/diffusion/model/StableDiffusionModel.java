@@ -42,6 +42,8 @@ public final class StableDiffusionModel implements AutoCloseable {
   public static final String META_TEXT_HEADS = "chatgen.text.num_heads";
   /** Metadata key overriding the latent scaling factor (default 0.18215). */
   public static final String META_LATENT_SCALE = "chatgen.latent_scaling_factor";
+  /** Metadata key overriding the GroupNorm group count of UNet and VAE (default 32, as SD). */
+  public static final String META_NORM_GROUPS = "chatgen.norm_groups";
 
   private final NDManager manager;
   private final Norms norms;
@@ -79,6 +81,11 @@ public final class StableDiffusionModel implements AutoCloseable {
     }
   }
 
+  /** The GroupNorm group count of UNet and VAE (32, or the checkpoint's {@link #META_NORM_GROUPS}). */
+  int normGroups() {
+    return norms.groups();
+  }
+
   /**
    * Loads an SD 1.x checkpoint.
    *
@@ -103,7 +110,7 @@ public final class StableDiffusionModel implements AutoCloseable {
       scope.suppressNotUsedWarning();
       Weights w = new Weights(file, manager, compute);
       Map<String, String> meta = file.metadata();
-      Norms norms = new Norms(manager);
+      Norms norms = new Norms(manager, intMeta(meta, META_NORM_GROUPS, GroupNorm.GROUPS, checkpoint));
       ClipTextEncoder text = ClipTextEncoder.load(w, manager, intMeta(meta, META_TEXT_HEADS, 0, checkpoint));
       UNet unet = UNet.load(w, norms, manager, intMeta(meta, META_UNET_HEADS, 8, checkpoint), text.hidden);
       Vae vae = Vae.load(w, norms);

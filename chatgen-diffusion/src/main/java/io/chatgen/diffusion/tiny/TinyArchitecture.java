@@ -21,20 +21,21 @@ import java.util.SplittableRandom;
  * @param textHeads CLIP heads (written to metadata)
  * @param textIntermediate CLIP MLP width
  * @param vocabSize token embedding rows
- * @param unetChannels UNet base width (a multiple of 32: GroupNorm(32))
+ * @param unetChannels UNet base width (a multiple of {@link #NORM_GROUPS})
  * @param unetMult UNet width per level; attention at every level
  * @param unetHeads UNet attention heads (written to metadata)
- * @param vaeChannels VAE base width (a multiple of 32)
+ * @param vaeChannels VAE base width (a multiple of {@link #NORM_GROUPS})
  * @param vaeMult VAE encoder width per level; the VAE shrinks the image by 2^(levels-1)
- * @param vaeDecoderWidth VAE decoder width at every level (a multiple of 64, see below)
+ * @param vaeDecoderWidth VAE decoder width at every level (a multiple of {@link #NORM_GROUPS})
  * @param vaeDecoderBlocks VAE decoder ResNet blocks per level (LDM uses encoder blocks + 1)
  * @param latentChannels latent channels (4, as SD)
  *
- * <p>Why the decoder is wider than the encoder: GroupNorm(32) over 32 channels is an instance norm,
- * which removes each channel's mean over the image; placed right before the decoder's output
- * convolution it erases the absolute colour of flat regions, and a 32-wide decoder did not learn
- * colours at all (reconstruction MSE stuck at 0.3-0.45 after 175 steps). With 64 channels each
- * group holds two channels whose relative level survives the normalisation.
+ * <p>Why GroupNorm uses {@link #NORM_GROUPS} groups (written to the checkpoint's metadata) and not
+ * SD's 32: GroupNorm(32) over 32 channels is an instance norm, which removes each channel's mean
+ * over the image; placed right before the encoder's and the decoder's output convolutions it erases
+ * the absolute colour of flat regions, and a VAE with 32 groups did not learn colours at all
+ * (reconstruction MSE stuck at the data's variance, 0.3-0.45). With 8 groups each group holds four
+ * channels whose relative levels survive the normalisation.
  */
 public record TinyArchitecture(int textHidden, int textLayers, int textHeads, int textIntermediate, int vocabSize,
     int unetChannels, List<Integer> unetMult, int unetHeads, int vaeChannels, List<Integer> vaeMult,
@@ -45,22 +46,25 @@ public record TinyArchitecture(int textHidden, int textLayers, int textHeads, in
   private static final String VAE = "first_stage_model.";
   /** CLIP's context length (the conditioner always encodes 77-token windows). */
   static final int MAX_TOKENS = 77;
+  /** GroupNorm groups of the tiny model (every width is a multiple of it). */
+  public static final int NORM_GROUPS = 8;
 
   /** Checks the widths. */
   public TinyArchitecture {
     unetMult = List.copyOf(unetMult);
     vaeMult = List.copyOf(vaeMult);
-    if (textHidden % textHeads != 0 || unetChannels % 32 != 0 || vaeChannels % 32 != 0 || vocabSize < 3
+    if (textHidden % textHeads != 0 || unetChannels % NORM_GROUPS != 0
+        || vaeChannels % NORM_GROUPS != 0 || vocabSize < 3
         || unetMult.isEmpty() || vaeMult.isEmpty() || latentChannels < 1 || textLayers < 1
-        || vaeDecoderWidth % 32 != 0 || vaeDecoderBlocks < 1) {
+        || vaeDecoderWidth % NORM_GROUPS != 0 || vaeDecoderBlocks < 1) {
       throw new IllegalArgumentException("invalid tiny architecture: text " + textHidden + "/" + textHeads
-          + " heads, UNet " + unetChannels + ", VAE " + vaeChannels + " (GroupNorm needs multiples of 32)");
+          + " heads, UNet " + unetChannels + ", VAE " + vaeChannels + " (GroupNorm needs multiples of " + NORM_GROUPS + ")");
     }
   }
 
   /** The shipped architecture for a vocabulary of {@code vocabSize} tokens. */
   public static TinyArchitecture shipped(int vocabSize) {
-    return new TinyArchitecture(64, 2, 2, 128, vocabSize, 32, List.of(1, 2), 4, 32, List.of(1, 1, 2), 64, 1, 4);
+    return new TinyArchitecture(64, 2, 2, 128, vocabSize, 32, List.of(1, 2), 4, 32, List.of(1, 1, 2), 32, 1, 4);
   }
 
   /** How many image pixels one latent pixel covers per side. */
@@ -74,6 +78,7 @@ public record TinyArchitecture(int textHidden, int textLayers, int textHeads, in
     m.put(StableDiffusionModel.META_TEXT_HEADS, Integer.toString(textHeads));
     m.put(StableDiffusionModel.META_UNET_HEADS, Integer.toString(unetHeads));
     m.put(StableDiffusionModel.META_LATENT_SCALE, Double.toString(latentScale));
+    m.put(StableDiffusionModel.META_NORM_GROUPS, Integer.toString(NORM_GROUPS));
     m.put("modelspec.title", "ChatGen tiny demo model");
     m.put("modelspec.description", "trained on procedural shapes, not a community checkpoint");
     return m;

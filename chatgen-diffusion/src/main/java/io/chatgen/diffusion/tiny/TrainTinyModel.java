@@ -70,7 +70,10 @@ import java.util.SplittableRandom;
  * 20251126), {@code vae-steps} (400), {@code vae-batch} (4), {@code unet-steps} (800),
  * {@code unet-batch} (12), {@code pool} (2048 pictures), {@code lr} (1.5e-3 UNet/text),
  * {@code vae-lr} (2e-3), {@code vae-noise} (0.1), {@code f16} (true: store weights in half precision),
- * {@code threads} (1 PyTorch intra-op thread).
+ * {@code threads} (1 PyTorch intra-op thread), {@code clip} (1.0: global gradient-norm clipping,
+ * 0 turns it off), {@code save-dir} (where the weights are saved every 100 VAE / 200 UNet steps,
+ * default a temporary folder), {@code resume} (a saved {@code vae.safetensors} or
+ * {@code unet.safetensors} to start from; combine with {@code --vae-steps=0} to skip the VAE).
  */
 public final class TrainTinyModel {
   /** File name of the shipped checkpoint. */
@@ -133,16 +136,19 @@ public final class TrainTinyModel {
     Path work = Files.createTempDirectory("chatgen-tiny-train");
     Path initFile = work.resolve("init.safetensors");
     SafetensorsWriter.write(initFile, init, arch.metadata(1.0));
+    Path saveDir = Path.of(opt("save-dir", work.toString()));
+    Files.createDirectories(saveDir);
+    Path loadFrom = options.containsKey("resume") ? Path.of(opt("resume", "")) : initFile;
     say("vocabulary %d tokens, %d tensors, %d parameters, work folder %s", vocab.size(), init.size(),
         init.values().stream().mapToLong(t -> t.bytes().length / 4).sum(), work);
 
     PromptChunker chunker = new PromptChunker(vocab.tokenizer());
-    try (StableDiffusionModel model = StableDiffusionModel.load(initFile, Device.cpu(), DataType.FLOAT32)) {
+    try (StableDiffusionModel model = StableDiffusionModel.load(loadFrom, Device.cpu(), DataType.FLOAT32)) {
       Map<String, NDArray> params = model.parameters();
-      double vaeLoss = trainVae(model, params, vaeNoise);
+      double vaeLoss = trainVae(model, params, vaeNoise, saveDir.resolve("vae.safetensors"), init, arch);
       Pool pool = encodePool(model, intOpt("pool", 2048));
       say("latent std %.4f -> scaling factor %.5f", pool.std, 1 / pool.std);
-      double[] unetLoss = trainUnet(model, params, pool, chunker);
+      double[] unetLoss = trainUnet(model, params, pool, chunker, saveDir.resolve("unet.safetensors"), init, arch);
       Map<String, TensorData> trained = export(model.manager(), params, init, vaeNoise,
           Boolean.parseBoolean(opt("f16", "true")));
       Path ckpt = out.resolve(CHECKPOINT_FILE);
@@ -154,6 +160,10 @@ public final class TrainTinyModel {
           (System.nanoTime() - start) / 60e9);
     } finally {
       Files.deleteIfExists(initFile);
+      if (saveDir.equals(work)) {
+        Files.deleteIfExists(saveDir.resolve("vae.safetensors"));
+        Files.deleteIfExists(saveDir.resolve("unet.safetensors"));
+      }
       Files.deleteIfExists(work);
     }
   }
@@ -161,14 +171,17 @@ public final class TrainTinyModel {
   // ---------------------------------------------------------------------------------------------
   // VAE
 
-  private double trainVae(StableDiffusionModel model, Map<String, NDArray> params, double noise) {
+  private double trainVae(StableDiffusionModel model, Map<String, NDArray> params, double noise, Path save,
+      Map<String, TensorData> init, TinyArchitecture arch) throws IOException {
     int steps = intOpt("vae-steps", 400);
     int batch = intOpt("vae-batch", 4);
     double lr = doubleOpt("vae-lr", 2e-3);
-    Adam adam = new Adam(select(params, "first_stage_model."), lr);
+    Adam adam = new Adam(select(params, "first_stage_model."), lr, doubleOpt("clip", 1.0));
     double recent = 0;
+    double recentBaseline = 0;
     int counted = 0;
     double window = 0;
+    double windowBaseline = 0;
     long t0 = System.nanoTime();
     for (int step = 1; step <= steps; step++) {
       float[] images = new float[batch * 3 * SIZE * SIZE];
@@ -176,6 +189,7 @@ public final class TrainTinyModel {
         float[] px = ShapeScene.random(rnd).render(SIZE);
         System.arraycopy(px, 0, images, i * px.length, px.length);
       }
+      double baseline = meanColourMse(images, batch * 3, SIZE * SIZE);
       double loss;
       try (NDManager m = model.manager().newSubManager();
           GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -193,17 +207,55 @@ public final class TrainTinyModel {
       adam.step(lrAt(lr, step, steps));
       if (step > steps - 100) {
         recent += loss;
+        recentBaseline += baseline;
         counted++;
       }
       window += loss;
+      windowBaseline += baseline;
       if (step % 25 == 0) {
-        say("vae %5d/%d  mse %.5f (last 25)  %.2f s/step", step, steps, window / 25,
-            (System.nanoTime() - t0) / 1e9 / step);
+        say("vae %5d/%d  mse %.5f vs mean-colour baseline %.5f (last 25)  %.2f s/step", step, steps, window / 25,
+            windowBaseline / 25, (System.nanoTime() - t0) / 1e9 / step);
         window = 0;
+        windowBaseline = 0;
+      }
+      if (step % 100 == 0 || step == steps) {
+        saveProgress(model, params, init, arch, save);
       }
     }
     adam.release();
+    say("vae reconstruction mse %.5f vs mean-colour baseline %.5f (last %d steps)", recent / Math.max(1, counted),
+        recentBaseline / Math.max(1, counted), counted);
     return recent / Math.max(1, counted);
+  }
+
+  /**
+   * The MSE of the best flat picture: each image channel replaced by its mean (the variance of the
+   * pixels around their channel's mean), the reconstruction a VAE that only learns colour averages
+   * reaches; a useful VAE is well below it.
+   */
+  static double meanColourMse(float[] images, int planes, int planeSize) {
+    double total = 0;
+    for (int p = 0; p < planes; p++) {
+      double sum = 0;
+      double sumSq = 0;
+      for (int i = p * planeSize; i < (p + 1) * planeSize; i++) {
+        sum += images[i];
+        sumSq += (double) images[i] * images[i];
+      }
+      double mean = sum / planeSize;
+      total += sumSq / planeSize - mean * mean;
+    }
+    return total / planes;
+  }
+
+  /** Writes all current weights (float32) so that a crashed run can go on with {@code --resume}. */
+  private static void saveProgress(StableDiffusionModel model, Map<String, NDArray> params,
+      Map<String, TensorData> init, TinyArchitecture arch, Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    SafetensorsWriter.write(tmp, export(model.manager(), params, init, 0.1, false), arch.metadata(1.0));
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    say("saved progress to %s", file);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -253,12 +305,12 @@ public final class TrainTinyModel {
   // text encoder + UNet
 
   private double[] trainUnet(StableDiffusionModel model, Map<String, NDArray> params, Pool pool,
-      PromptChunker chunker) {
+      PromptChunker chunker, Path save, Map<String, TensorData> init, TinyArchitecture arch) throws IOException {
     int steps = intOpt("unet-steps", 800);
     int batch = intOpt("unet-batch", 12);
     double lr = doubleOpt("lr", 1.5e-3);
     Map<String, NDArray> trainable = select(params, "model.diffusion_model.", "cond_stage_model.");
-    Adam adam = new Adam(trainable, lr);
+    Adam adam = new Adam(trainable, lr, doubleOpt("clip", 1.0));
     Ema ema = new Ema(trainable);
     double[] alphaBar = alphasCumprod();
     double first = 0;
@@ -331,6 +383,9 @@ public final class TrainTinyModel {
         say("unet %5d/%d  eps mse %.5f (last 25)  %.2f s/step", step, steps, window / 25,
             (System.nanoTime() - t0) / 1e9 / step);
         window = 0;
+      }
+      if (step % 200 == 0) {
+        saveProgress(model, params, init, arch, save);
       }
     }
     adam.release();
@@ -440,10 +495,13 @@ public final class TrainTinyModel {
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
     private final NDManager state;
+    private final double clip;
     private int t;
+    private int skipped;
 
-    Adam(Map<String, NDArray> params, double lr) {
+    Adam(Map<String, NDArray> params, double lr, double clip) {
       this.params = params;
+      this.clip = clip;
       NDManager owner = params.values().iterator().next().getManager();
       this.state = owner.newSubManager();
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
@@ -459,21 +517,57 @@ public final class TrainTinyModel {
       double b2 = 0.999;
       double c1 = 1 - Math.pow(b1, t);
       double c2 = 1 - Math.pow(b2, t);
+      // global gradient-norm clipping: one bad batch must not throw the weights into NaN territory
+      double sq = 0;
+      String bad = null;
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        try (NDArray g = e.getValue().getGradient(); NDArray s2 = g.square().sum()) {
+          float v = s2.getFloat();
+          if (!Float.isFinite(v) && bad == null) {
+            bad = e.getKey();
+          }
+          sq += v;
+        }
+      }
+      double norm = Math.sqrt(sq);
+      if (!Double.isFinite(norm)) {
+        // a non-finite gradient (seen about once per few hundred steps with a finite loss) is
+        // skipped rather than applied; many of them mean the learning rate is too high
+        skipped++;
+        t--;
+        for (NDArray p : params.values()) {
+          try (NDArray g = p.getGradient()) {
+            zero(g);
+          }
+        }
+        if (skipped > 20) {
+          throw new IllegalStateException(skipped + " non-finite gradients; lower the learning rate"
+              + " (--lr / --vae-lr)");
+        }
+        say("skipped a step with gradient norm %s, first at %s (%d so far)", norm, bad, skipped);
+        return;
+      }
+      float gradScale = clip > 0 && norm > clip ? (float) (clip / norm) : 1f;
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
         NDArray p = e.getValue();
         try (NDManager step = state.newSubManager(); NDArray g = p.getGradient()) {
           NDArray mi = m.get(e.getKey());
           NDArray vi = v.get(e.getKey());
-          NDArray gs = g.duplicate();
+          NDArray gs = g.mul(gradScale);
           gs.attach(step);
           mi.muli((float) b1).addi(gs.mul((float) (1 - b1)));
           vi.muli((float) b2).addi(gs.square().muli((float) (1 - b2)));
           NDArray denom = vi.div((float) c2).sqrt().addi(1e-8f);
           NDArray update = mi.div((float) c1).divi(denom).muli((float) lr);
           p.subi(update);
-          g.muli(0f);
+          zero(g);
         }
       }
+    }
+
+    /** Sets a gradient to zero; multiplying by zero would keep a NaN. */
+    private static void zero(NDArray g) {
+      g.set(new ai.djl.ndarray.index.NDIndex(":"), 0f);
     }
 
     /** Stops collecting gradients for these weights and frees the optimiser state. */
