@@ -52,19 +52,23 @@ import java.util.SplittableRandom;
  *   io.chatgen.diffusion.tiny.TrainTinyModel --out=chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny
  * </pre>
  *
- * <p><b>Status (2026-11-26): this architecture does not learn yet, so no checkpoint is shipped.</b>
- * Measured here: the VAE's reconstruction MSE stays at the variance of the data (0.45 averaged over
- * steps 26-50 and 0.31-0.45 single-batch up to step 250, i.e. it only learns the mean colour), with
- * or without the posterior noise and KL term. The likely cause is GroupNorm(32) at these widths on
- * flat-colour pictures: a GroupNorm over groups of one or two channels keeps at most the sign of
- * the difference between a group's channels in a flat region, and the encoder's and the decoder's
- * {@code norm_out} sit on the only non-residual path, so absolute colour cannot pass. Fixes to try:
- * 4+ channels per group (128-160 wide {@code norm_out} layers, about 16x the full-resolution cost)
- * or textured training pictures. Also seen: one run ended in a native SIGSEGV inside libtorch
- * ({@code at::accelerator::getAccelerator}) after ~60 VAE steps and a two-thread run produced a NaN
- * loss at UNet step 2, so backpropagating through the inference code's eager closing of
- * intermediate arrays needs a closer look. Speed: with one thread, a VAE step (batch 4, 64x64)
- * took 1.7-3 s and a UNet + text step (batch 8) about 1.1 s on the shared 2-core machine.
+ * <p><b>Status (2026-11-26, second attempt): no checkpoint is shipped, because the gradients this
+ * trainer receives are wrong, not because of the widths.</b> GroupNorm(32) at width 32 was one
+ * cause (a per-channel instance norm erases flat colour); the tiny model now uses
+ * {@link TinyArchitecture#NORM_GROUPS} groups through checkpoint metadata. The VAE still did not
+ * learn: reconstruction MSE 0.25-0.32 per 25 steps after 575 steps (lr 1.5e-3, batch 4) against a
+ * mean-colour baseline of 0.04-0.06 (each image channel replaced by its mean, logged next to the
+ * loss), and 0.29 after 150 steps with posterior noise and KL off. {@link GradientCheck} shows why:
+ * against central finite differences, the encoder's gradients are exactly zero (the graph is cut:
+ * DJL's {@code NDArray.duplicate()}, a native clone, returns an array without autograd history, and
+ * {@code Vae.encodeMean} returns {@code moments.get(...).duplicate()}; {@code NDArrays.concat} of a
+ * single part duplicates too), and the decoder's are off by 50-70% from {@code norm_out} inwards
+ * (conv_out's own gradients agree), so something in the GroupNorm + SiLU path is not
+ * differentiated as computed either. Until {@code GradientCheck} passes, this trainer cannot work.
+ * Also seen: occasional non-finite gradients with a finite loss (now skipped), one native SIGSEGV
+ * inside libtorch after ~60 VAE steps (first attempt), and a NaN at UNet step 2 with two threads.
+ * Speed with one thread on the shared 2-core machine: a VAE step (batch 4, 64x64) 0.4-0.6 s with
+ * the 32-wide decoder, a UNet + text step (batch 8) about 1 s.
  *
  * <p>Options ({@code --name=value}): {@code out} (folder for the three files), {@code seed} (default
  * 20251126), {@code vae-steps} (400), {@code vae-batch} (4), {@code unet-steps} (800),
