@@ -1,6 +1,9 @@
 package io.chatgen.core.text;
 
 import java.util.Arrays;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A sparse vector: sorted feature indices and their values. Immutable.
@@ -15,6 +18,35 @@ public record SparseVector(int[] indices, float[] values) {
     if (indices.length != values.length) {
       throw new IllegalArgumentException(indices.length + " indices but " + values.length + " values");
     }
+  }
+
+  /**
+   * Sublinear TF-IDF weights, {@code (1 + ln tf) * idf}, of counted terms, L2-normalised: the one
+   * weighting that {@link TfIdf} and hashed encoders share.
+   *
+   * @param termCounts term index to count, in increasing term order
+   * @param featureIndex maps a term index to its feature index (increasing with the term index)
+   * @param idf the idf of each term index
+   */
+  public static SparseVector sublinearTfIdf(SortedMap<Integer, Integer> termCounts, IntUnaryOperator featureIndex,
+      float[] idf) {
+    int[] ind = new int[termCounts.size()];
+    float[] val = new float[termCounts.size()];
+    double norm = 0;
+    int k = 0;
+    for (Map.Entry<Integer, Integer> e : termCounts.entrySet()) {
+      ind[k] = featureIndex.applyAsInt(e.getKey());
+      val[k] = (float) ((1 + Math.log(e.getValue())) * idf[e.getKey()]);
+      norm += (double) val[k] * val[k];
+      k++;
+    }
+    if (norm > 0) {
+      float inv = (float) (1 / Math.sqrt(norm));
+      for (int i = 0; i < val.length; i++) {
+        val[i] *= inv;
+      }
+    }
+    return new SparseVector(ind, val);
   }
 
   /** The dot product; with L2-normalised vectors, the cosine similarity. */

@@ -55,30 +55,14 @@ public final class TfIdf {
 
   /** The L2-normalised TF-IDF vector of a text; empty when it has no known term. */
   public SparseVector transform(String text) {
-    Map<Integer, Integer> counts = new TreeMap<>();
+    TreeMap<Integer, Integer> counts = new TreeMap<>();
     for (String t : terms(text, bigrams)) {
       Integer idx = vocabulary.get(t);
       if (idx != null) {
         counts.merge(idx, 1, Integer::sum);
       }
     }
-    int[] ind = new int[counts.size()];
-    float[] val = new float[counts.size()];
-    double norm = 0;
-    int k = 0;
-    for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
-      ind[k] = e.getKey();
-      val[k] = (float) ((1 + Math.log(e.getValue())) * idf[e.getKey()]);
-      norm += (double) val[k] * val[k];
-      k++;
-    }
-    if (norm > 0) {
-      float inv = (float) (1 / Math.sqrt(norm));
-      for (int i = 0; i < val.length; i++) {
-        val[i] *= inv;
-      }
-    }
-    return new SparseVector(ind, val);
+    return SparseVector.sublinearTfIdf(counts, i -> i, idf);
   }
 
   /** The number of features. */

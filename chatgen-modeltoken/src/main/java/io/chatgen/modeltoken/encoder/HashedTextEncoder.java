@@ -209,23 +209,7 @@ public final class HashedTextEncoder implements TextEncoder {
         counts.merge(pos, 1, Integer::sum);
       }
     }
-    int[] ind = new int[counts.size()];
-    float[] val = new float[counts.size()];
-    double norm = 0;
-    int k = 0;
-    for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
-      ind[k] = buckets[e.getKey()];
-      val[k] = (float) ((1 + Math.log(e.getValue())) * idf[e.getKey()]);
-      norm += (double) val[k] * val[k];
-      k++;
-    }
-    if (norm > 0) {
-      float inv = (float) (1 / Math.sqrt(norm));
-      for (int i = 0; i < val.length; i++) {
-        val[i] *= inv;
-      }
-    }
-    return new SparseVector(ind, val);
+    return SparseVector.sublinearTfIdf(counts, i -> buckets[i], idf);
   }
 
   /** Folds a vector from {@link #features(String)} into the dense space, L2-normalised. */
