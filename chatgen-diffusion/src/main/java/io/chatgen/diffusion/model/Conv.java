@@ -12,7 +12,7 @@ final class Conv {
   private final Shape padding;
   private final long outChannels;
 
-  private Conv(NDArray weight, NDArray bias, int stride, int padding) {
+  Conv(NDArray weight, NDArray bias, int stride, int padding) {
     this.weight = weight;
     this.bias = bias;
     this.stride = new Shape(stride, stride);
@@ -36,6 +36,9 @@ final class Conv {
   }
 
   NDArray apply(NDArray x) {
-    return Conv2d.conv2d(x, weight, bias, stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+    // standard layout first: PyTorch 2.7.1 miscomputes 1x1 convolutions of channels-last inputs
+    try (NDArray in = NDArrays.standardLayout(x)) {
+      return Conv2d.conv2d(in, weight, bias, stride, padding, new Shape(1, 1), 1).singletonOrThrow();
+    }
   }
 }

@@ -91,7 +91,8 @@ final class SpatialTransformer implements UNet.Layer {
         h = Scoped.run(() -> blockForward(block, in, context));
         in.close();
       }
-      NDArray out = projOut.apply(h).transpose(0, 2, 1).reshape(b, c, hgt, wid);
+      // back to an image in the standard layout (the transposed view has channels-last strides)
+      NDArray out = NDArrays.standardLayout(projOut.apply(h).transpose(0, 2, 1).reshape(b, c, hgt, wid));
       return out.add(x);
     });
   }

@@ -56,7 +56,7 @@ final class Vae {
         Shape s = x.getShape();
         NDArray tokens = norm.apply(x).reshape(s.get(0), s.get(1), s.get(2) * s.get(3)).transpose(0, 2, 1);
         NDArray h = attn.apply(tokens, null, null);
-        return h.transpose(0, 2, 1).reshape(s).add(x);
+        return NDArrays.standardLayout(h.transpose(0, 2, 1).reshape(s)).add(x);
       });
     }
   }
@@ -218,7 +218,8 @@ final class Vae {
       h.close();
       NDArray moments = quant.apply(encOut.apply(encNormOut.applySilu(m)));
       long z = moments.getShape().get(1) / 2;
-      return moments.get(":, 0:{}", z).duplicate();
+      // a differentiable copy: duplicate() would cut the autograd graph (the trainer needs it)
+      return NDArrays.standardLayout(moments.get(":, 0:{}", z));
     });
   }
 
