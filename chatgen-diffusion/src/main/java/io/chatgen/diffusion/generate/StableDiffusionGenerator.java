@@ -61,6 +61,8 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
 
   private final @Nullable CheckpointResolver resolver;
   private final @Nullable Path checkpoint;
+  private final @Nullable ModelCard checkpointCard;
+  private final @Nullable RenderAt renderAt;
   private final @Nullable Path tokenizerDir;
   private final @Nullable ClipTokenizer tokenizer;
   private final DeviceSpec deviceSpec;
@@ -75,6 +77,8 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   private StableDiffusionGenerator(Builder b) {
     this.resolver = b.modelsDir == null ? null : new CheckpointResolver(b.modelsDir);
     this.checkpoint = b.checkpoint;
+    this.checkpointCard = b.checkpointCard;
+    this.renderAt = b.renderAt;
     this.tokenizerDir = b.tokenizerDir;
     this.tokenizer = b.tokenizer;
     this.deviceSpec = b.device;
@@ -114,6 +118,15 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     }
     DiffusionSampler sampler = DiffusionSampler.of(params.sampler());
     Target target = target(plan.model(), notes);
+    if (renderAt != null && (params.width() != renderAt.width() || params.height() != renderAt.height()
+        || params.cfgScale() != renderAt.cfgScale())) {
+      notes.add(String.format(Locale.ROOT, "drawn at %dx%d with CFG %s, what %s was trained for, instead of the"
+          + " planned %dx%d with CFG %s", renderAt.width(), renderAt.height(), trim(renderAt.cfgScale()),
+          target.drawnWith().name(), params.width(), params.height(), trim(params.cfgScale())));
+      params = new GenerationParams(params.sampler(), params.steps(), renderAt.cfgScale(), params.clipSkip(),
+          renderAt.width(), renderAt.height(), params.seed(), params.denoisingStrength());
+      plan = plan.withParams(new ConfiguredParams(params, plan.params().reasons()));
+    }
     Loaded lc = load(target.file());
     DiffusionModel model = lc.model();
     if (params.clipSkip() > model.textLayers()) {
@@ -163,6 +176,13 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     return new GeneratedImage(plan, params.width(), params.height(), rgb, target.drawnWith(), took, notes);
   }
 
+  private static String trim(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  /** A fixed size and guidance scale for every plan (a model that knows only one size). */
+  private record RenderAt(int width, int height, double cfgScale) {}
+
   /** The checkpoint file for a card, and the card that describes what draws. */
   private record Target(Path file, ModelCard drawnWith) {}
 
@@ -175,6 +195,11 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
       }
       if (same) {
         return new Target(checkpoint, chosen);
+      }
+      if (checkpointCard != null) {
+        notes.add(checkpointCard.name() + " drew this picture, not the chosen model " + chosen.label()
+            + ", whose checkpoint is not configured (see the README: real checkpoints)");
+        return new Target(checkpoint, checkpointCard);
       }
       notes.add("rendered with the configured checkpoint " + checkpoint.getFileName()
           + ", not the chosen model " + chosen.label());
@@ -271,6 +296,8 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   public static final class Builder {
     private @Nullable Path modelsDir;
     private @Nullable Path checkpoint;
+    private @Nullable ModelCard checkpointCard;
+    private @Nullable RenderAt renderAt;
     private @Nullable Path tokenizerDir;
     private @Nullable ClipTokenizer tokenizer;
     private DeviceSpec device = DeviceSpec.auto();
@@ -295,6 +322,31 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     /** One checkpoint used for every plan (noted in the result when it is not the chosen model). */
     public Builder checkpoint(Path file) {
       this.checkpoint = file;
+      return this;
+    }
+
+    /**
+     * One checkpoint used for every plan, with the card that says what it is (the result's
+     * {@code drawnWith} and the note name it instead of the file).
+     */
+    public Builder checkpoint(Path file, ModelCard card) {
+      this.checkpoint = file;
+      this.checkpointCard = card;
+      return this;
+    }
+
+    /**
+     * Renders every plan at this size and guidance scale, with a note when the plan asked for others:
+     * for a model trained at one size only, such as the embedded tiny model.
+     *
+     * @throws InvalidRequestException when a side is not positive or the scale is not finite
+     */
+    public Builder renderAt(int width, int height, double cfgScale) {
+      if (width <= 0 || height <= 0 || !Double.isFinite(cfgScale) || cfgScale < 0) {
+        throw new InvalidRequestException("renderAt needs a positive size and a finite, non-negative CFG scale, got "
+            + width + "x" + height + " CFG " + cfgScale);
+      }
+      this.renderAt = new RenderAt(width, height, cfgScale);
       return this;
     }
 

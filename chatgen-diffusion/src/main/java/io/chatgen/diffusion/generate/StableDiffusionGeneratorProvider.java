@@ -5,6 +5,7 @@ import io.chatgen.core.spi.ImageGeneratorProvider;
 import io.chatgen.core.spi.StageContext;
 import io.chatgen.core.stage.ImageGenerator;
 import io.chatgen.diffusion.checkpoint.CheckpointResolver;
+import io.chatgen.diffusion.tiny.EmbeddedTinyModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,17 +22,23 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #MODELS_DIR}: folder of installed {@code .safetensors} checkpoints;
  *   <li>{@value #CHECKPOINT}: one checkpoint file used for every plan;
  *   <li>{@value #TOKENIZER}: folder with {@code vocab.json} and {@code merges.txt} (optional);
- *   <li>{@value #PRECISION}: {@code fp16} or {@code fp32} (default).
+ *   <li>{@value #PRECISION}: {@code fp16} or {@code fp32} (default);
+ *   <li>{@value #EMBEDDED}: {@code true} (default) or {@code false}, whether the embedded tiny demo
+ *       model ({@link EmbeddedTinyModel}) draws when neither path is set.
  * </ul>
  *
- * {@link #create} returns null (no generator) when neither path is set, when a set path does not
- * exist, or when the models folder holds no {@code .safetensors} file; the reason is logged.
+ * With neither path set, the generator draws every plan with the embedded tiny demo model at its
+ * native size, and each image's notes say so; with {@value #EMBEDDED}{@code =false}, or when no
+ * tiny checkpoint is on the classpath, {@link #create} returns null (no generator). It also returns
+ * null when a set path does not exist or the models folder holds no {@code .safetensors} file; the
+ * reason is logged.
  */
 public final class StableDiffusionGeneratorProvider implements ImageGeneratorProvider {
   public static final String MODELS_DIR = "models.dir";
   public static final String CHECKPOINT = "checkpoint";
   public static final String TOKENIZER = "tokenizer";
   public static final String PRECISION = "precision";
+  public static final String EMBEDDED = "embedded";
 
   private static final Logger log = LoggerFactory.getLogger(StableDiffusionGeneratorProvider.class);
 
@@ -40,8 +47,20 @@ public final class StableDiffusionGeneratorProvider implements ImageGeneratorPro
     Optional<Path> modelsDir = context.option(MODELS_DIR).filter(s -> !s.isBlank()).map(Path::of);
     Optional<Path> checkpoint = context.option(CHECKPOINT).filter(s -> !s.isBlank()).map(Path::of);
     if (modelsDir.isEmpty() && checkpoint.isEmpty()) {
-      log.debug("no {} or {} option: no Stable Diffusion generator", MODELS_DIR, CHECKPOINT);
-      return null;
+      String embedded = context.option(EMBEDDED).orElse("true").trim().toLowerCase(Locale.ROOT);
+      if (!embedded.equals("true") && !embedded.equals("false")) {
+        throw new InvalidRequestException("option " + EMBEDDED + " must be true or false, was \"" + embedded + "\"");
+      }
+      if (embedded.equals("false") || !EmbeddedTinyModel.isAvailable()) {
+        log.debug("no {} or {} option and no embedded model: no Stable Diffusion generator", MODELS_DIR, CHECKPOINT);
+        return null;
+      }
+      log.info("no {} or {} option: the embedded tiny demo model draws every picture", MODELS_DIR, CHECKPOINT);
+      return StableDiffusionGenerator.builder()
+          .device(context.device())
+          .checkpoint(EmbeddedTinyModel.checkpoint(), EmbeddedTinyModel.modelCard())
+          .renderAt(EmbeddedTinyModel.NATIVE_WIDTH, EmbeddedTinyModel.NATIVE_HEIGHT, EmbeddedTinyModel.RECOMMENDED_CFG)
+          .build();
     }
     if (checkpoint.isPresent() && !Files.isRegularFile(checkpoint.get())) {
       log.warn("checkpoint {} does not exist: no Stable Diffusion generator", checkpoint.get());

@@ -88,6 +88,8 @@ public final class TrainTinyModel {
   private final Map<String, String> options;
   private final SplittableRandom rnd;
   private final long seed;
+  /** The latent scaling factor once the pool is encoded (1 before), written with saved progress. */
+  private double latentScale = 1.0;
 
   private TrainTinyModel(Map<String, String> options) {
     this.options = options;
@@ -131,12 +133,23 @@ public final class TrainTinyModel {
 
   private void run() throws IOException {
     long start = System.nanoTime();
+    double convError = GradientCheck.convolutionGradientError();
+    if (!(convError <= 1e-3)) {
+      throw new IllegalStateException(String.format(Locale.ROOT, "PyTorch computes wrong convolution"
+          + " gradients on this CPU (relative error %.3g against the exact gradient): its oneDNN AVX2/AVX-512"
+          + " kernels are at fault; run again with the environment variable ONEDNN_MAX_CPU_ISA=SSE41", convError));
+    }
     Path out = Path.of(opt("out", "chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny"));
     Files.createDirectories(out);
     TinyVocabulary vocab = TinyVocabulary.build();
     TinyArchitecture arch = TinyArchitecture.shipped(vocab.size());
     double vaeNoise = doubleOpt("vae-noise", 0.1);
-    Map<String, TensorData> init = arch.initialWeights(seed);
+    String vaeInit = opt("vae-init", "pooling");
+    if (!vaeInit.equals("pooling") && !vaeInit.equals("random")) {
+      throw new IllegalArgumentException("--vae-init must be pooling or random, was " + vaeInit);
+    }
+    Map<String, TensorData> init = vaeInit.equals("pooling") ? arch.initialWeightsWithPoolingVae(seed)
+        : arch.initialWeights(seed);
     Path work = Files.createTempDirectory("chatgen-tiny-train");
     Path initFile = work.resolve("init.safetensors");
     SafetensorsWriter.write(initFile, init, arch.metadata(1.0));
@@ -152,6 +165,7 @@ public final class TrainTinyModel {
       double vaeLoss = trainVae(model, params, vaeNoise, saveDir.resolve("vae.safetensors"), init, arch);
       Pool pool = encodePool(model, intOpt("pool", 2048));
       say("latent std %.4f -> scaling factor %.5f", pool.std, 1 / pool.std);
+      latentScale = 1 / pool.std;
       double[] unetLoss = trainUnet(model, params, pool, chunker, saveDir.resolve("unet.safetensors"), init, arch);
       Map<String, TensorData> trained = export(model.manager(), params, init, vaeNoise,
           Boolean.parseBoolean(opt("f16", "true")));
@@ -180,6 +194,10 @@ public final class TrainTinyModel {
     int steps = intOpt("vae-steps", 400);
     int batch = intOpt("vae-batch", 4);
     double lr = doubleOpt("vae-lr", 2e-3);
+    say("vae before training: mse %.5f on 64 pictures (no posterior noise)", reconstructionMse(model, 64));
+    if (steps == 0) {
+      return reconstructionMse(model, 64);
+    }
     Adam adam = new Adam(select(params, "first_stage_model."), lr, doubleOpt("clip", 1.0));
     double recent = 0;
     double recentBaseline = 0;
@@ -232,6 +250,19 @@ public final class TrainTinyModel {
     return recent / Math.max(1, counted);
   }
 
+  /** Reconstruction MSE of {@code n} fresh pictures through the posterior mean, without gradients. */
+  private double reconstructionMse(StableDiffusionModel model, int n) {
+    float[] images = new float[n * 3 * SIZE * SIZE];
+    for (int i = 0; i < n; i++) {
+      float[] px = ShapeScene.random(rnd).render(SIZE);
+      System.arraycopy(px, 0, images, i * px.length, px.length);
+    }
+    try (NDManager m = model.manager().newSubManager()) {
+      NDArray x = m.create(images, new Shape(n, 3, SIZE, SIZE));
+      return model.decodeLatentsUnclamped(model.encodeImages(x)).sub(x).square().mean().getFloat();
+    }
+  }
+
   /**
    * The MSE of the best flat picture: each image channel replaced by its mean (the variance of the
    * pixels around their channel's mean), the reconstruction a VAE that only learns colour averages
@@ -253,10 +284,10 @@ public final class TrainTinyModel {
   }
 
   /** Writes all current weights (float32) so that a crashed run can go on with {@code --resume}. */
-  private static void saveProgress(StableDiffusionModel model, Map<String, NDArray> params,
+  private void saveProgress(StableDiffusionModel model, Map<String, NDArray> params,
       Map<String, TensorData> init, TinyArchitecture arch, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    SafetensorsWriter.write(tmp, export(model.manager(), params, init, 0.1, false), arch.metadata(1.0));
+    SafetensorsWriter.write(tmp, export(model.manager(), params, init, 0.1, false), arch.metadata(latentScale));
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     say("saved progress to %s", file);

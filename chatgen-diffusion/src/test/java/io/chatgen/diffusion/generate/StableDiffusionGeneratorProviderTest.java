@@ -9,6 +9,7 @@ import io.chatgen.core.spi.ImageGeneratorProvider;
 import io.chatgen.core.spi.StageContext;
 import io.chatgen.core.stage.Described;
 import io.chatgen.core.stage.ImageGenerator;
+import io.chatgen.diffusion.tiny.EmbeddedTinyModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +32,25 @@ class StableDiffusionGeneratorProviderTest {
   @Test
   void gives_no_generator_without_an_installed_checkpoint(@TempDir Path dir) {
     StableDiffusionGeneratorProvider p = new StableDiffusionGeneratorProvider();
-    assertThat(p.create(ctx(Map.of()))).isNull();
+    assertThat(p.create(ctx(Map.of("embedded", "false")))).isNull();
     assertThat(p.create(ctx(Map.of("models.dir", dir.toString())))).isNull();
     assertThat(p.create(ctx(Map.of("models.dir", dir.resolve("absent").toString())))).isNull();
     assertThat(p.create(ctx(Map.of("checkpoint", dir.resolve("absent.safetensors").toString())))).isNull();
+  }
+
+  @Test
+  void draws_with_the_embedded_tiny_model_when_no_checkpoint_is_configured() {
+    StableDiffusionGeneratorProvider p = new StableDiffusionGeneratorProvider();
+    ImageGenerator g = p.create(ctx(Map.of()));
+    if (!EmbeddedTinyModel.isAvailable()) {
+      assertThat(g).isNull();
+      return;
+    }
+    assertThat(g).isInstanceOf(StableDiffusionGenerator.class);
+    assertThat(((Described) g).describe()).contains(EmbeddedTinyModel.CHECKPOINT_FILE);
+    ((StableDiffusionGenerator) g).close();
+    assertThatThrownBy(() -> p.create(ctx(Map.of("embedded", "maybe"))))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("maybe");
   }
 
   @Test

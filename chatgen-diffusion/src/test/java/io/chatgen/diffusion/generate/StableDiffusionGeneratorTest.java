@@ -227,6 +227,30 @@ class StableDiffusionGeneratorTest {
   }
 
   @Test
+  void a_stand_in_model_draws_at_its_own_size_and_guidance_and_says_so() {
+    Path ckpt = models.resolve("other.safetensors");
+    ModelCard demo = new ModelCard(0, 0, "Demo model", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(new ModelFile("other.safetensors", 1, "Model", "SafeTensor", "fp16", null, null)), false, null);
+    try (StableDiffusionGenerator g = builder().checkpoint(ckpt, demo).renderAt(64, 80, 5.0).build()) {
+      GeneratedImage img = g.generate(plan(PARAMS));
+      assertThat(img.width()).isEqualTo(64);
+      assertThat(img.height()).isEqualTo(80);
+      assertThat(img.drawnWith()).isEqualTo(demo);
+      assertThat(img.plan().generationParams().cfgScale()).isEqualTo(5.0);
+      assertThat(img.plan().generationParams().seed()).isEqualTo(PARAMS.seed());
+      assertThat(img.plan().generationParams().sampler()).isEqualTo(PARAMS.sampler());
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n).startsWith("Demo model drew this picture")
+          .contains("Tiny (7/8)"));
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n)
+          .isEqualTo("drawn at 64x80 with CFG 5, what Demo model was trained for, instead of the planned 64x72 with CFG 7"));
+      Infotext info = Infotext.readPng(Infotext.png(img)).orElseThrow();
+      assertThat(info.text()).contains("Size: 64x80").contains("CFG scale: 5");
+    }
+    assertThatThrownBy(() -> builder().renderAt(0, 64, 5)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("0x64");
+  }
+
+  @Test
   void unimplemented_samplers_render_with_dpmpp_2m_karras_and_say_so() {
     try (StableDiffusionGenerator g = builder().modelsDir(models).build()) {
       GeneratedImage img = g.generate(plan(PARAMS.withSampler(Sampler.DPM_ADAPTIVE)));
