@@ -9,10 +9,21 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ConfiguredParams;
+import io.chatgen.core.GenerationParams;
+import io.chatgen.core.GenerationPlan;
+import io.chatgen.core.ModelCard;
+import io.chatgen.core.ModelChoice;
+import io.chatgen.core.RewrittenPrompt;
+import io.chatgen.core.Sampler;
+import io.chatgen.diffusion.generate.StableDiffusionGenerator;
 import io.chatgen.diffusion.model.ModelConfig;
 import io.chatgen.diffusion.model.StableDiffusionModel;
 import io.chatgen.diffusion.safetensors.SafetensorsFile;
 import io.chatgen.diffusion.safetensors.SafetensorsReader;
+import io.chatgen.diffusion.tiny.TinyVocabulary;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +81,7 @@ public final class UnetBenchmark {
         case "--parts" -> parts = List.of(args[++i].split(","));
         default -> {
           System.err.println("usage: UnetBenchmark [--dir DIR] [--runs N] [--warmup 0|1] [--threads N]"
-              + " [--parts unet,text,vae]");
+              + " [--parts unet,text,vae,image]");
           System.exit(2);
         }
       }
@@ -84,8 +95,11 @@ public final class UnetBenchmark {
     result.put("warmup", warmup);
     result.put("load_average_at_start", loadAverage());
 
+    if (parts.contains("image")) {
+      measureImage(dir, result, runs);
+    }
     long t0 = System.nanoTime();
-    try (StableDiffusionModel model =
+    if (parts.stream().anyMatch(p -> !p.equals("image"))) try (StableDiffusionModel model =
             StableDiffusionModel.load(dir.resolve("sd15-random.safetensors"), Device.cpu(), DataType.FLOAT32);
         SafetensorsFile io = SafetensorsReader.open(dir.resolve("sd15-io.safetensors"));
         NDManager manager = NDManager.newBaseManager(Device.cpu())) {
@@ -140,6 +154,40 @@ public final class UnetBenchmark {
     String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
     Files.writeString(dir.resolve("java-results.json"), json, StandardCharsets.UTF_8);
     System.out.println(json);
+  }
+
+  /**
+   * Part {@code image}: a whole 20-step text-to-image render at 512x512 (64x64 latents, batch 2
+   * for classifier-free guidance at CFG 7, DPM++ 2M Karras, VAE decode included) through
+   * {@link StableDiffusionGenerator}, as a user's request runs. Random weights, so the picture is
+   * noise; the tokenizer is the tiny model's vocabulary (its ids fit any SD text embedding).
+   */
+  private static void measureImage(Path dir, Map<String, Object> result, int runs) throws IOException {
+    Path tok = Files.createTempDirectory("chatgen-bench-tok");
+    TinyVocabulary.build().write(tok);
+    ModelCard card = new ModelCard(0, 0, "random SD 1.5-size weights", BaseArchitecture.SD_1,
+        BaseArchitecture.SD_1.label(), List.of(), List.of(), "", List.of(), false, null);
+    GenerationParams params = new GenerationParams(Sampler.DPMPP_2M_KARRAS, 20, 7.0, 1, 512, 512, 42, null);
+    GenerationPlan plan = new GenerationPlan(ChatRequest.of("a red circle"), new RewrittenPrompt("a red circle", "blurry"),
+        ModelChoice.forced(card), ConfiguredParams.of(params), Map.of(), Map.of(), List.of());
+    List<Double> times = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().checkpoint(dir.resolve("sd15-random.safetensors"))
+        .tokenizerDir(tok).device(io.chatgen.core.spi.DeviceSpec.cpu()).build()) {
+      for (int i = 0; i < runs; i++) {
+        long s = System.nanoTime();
+        long c = processCpuNanos();
+        g.generate(plan, (step, total) -> System.out.printf("image step %d/%d at %.1f s%n", step, total,
+            (System.nanoTime() - s) / 1e9));
+        times.add((System.nanoTime() - s) / 1e9);
+        cpu.add((processCpuNanos() - c) / 1e9);
+        System.out.printf("image_20_steps run %d: %.1f s wall, %.1f s CPU (model load included in run 1)%n", i + 1,
+            times.get(i), cpu.get(i));
+      }
+    }
+    result.put("image_20_steps_s", times);
+    result.put("image_20_steps_cpu_s", cpu);
+    result.put("image_20_steps_median_s", median(times));
   }
 
   /** PyTorch's output when the Python side computed it (it may have timed only some parts). */

@@ -1,6 +1,8 @@
 package io.chatgen.diffusion.generate;
 
 import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ChatTurn;
 import io.chatgen.core.ConfiguredParams;
 import io.chatgen.core.ChatGenException;
 import io.chatgen.core.GeneratedImage;
@@ -11,6 +13,7 @@ import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelFile;
 import io.chatgen.core.ModelLoadException;
 import io.chatgen.core.ReferenceImage;
+import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.Sampler;
 import io.chatgen.core.spi.DeviceSpec;
 import io.chatgen.core.stage.DenoisingProgress;
@@ -58,11 +61,14 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   private static final Logger log = LoggerFactory.getLogger(StableDiffusionGenerator.class);
   /** What renders plans whose sampler is not implemented: the most used multistep ODE sampler. */
   static final Sampler SUBSTITUTE = Sampler.DPMPP_2M_KARRAS;
+  /** At most this many characters of a request reach a plain-caption model (its encoder reads 75 tokens). */
+  static final int MAX_REQUEST_WORDS = 1000;
 
   private final @Nullable CheckpointResolver resolver;
   private final @Nullable Path checkpoint;
   private final @Nullable ModelCard checkpointCard;
   private final @Nullable RenderAt renderAt;
+  private final boolean promptFromRequest;
   private final @Nullable Path tokenizerDir;
   private final @Nullable ClipTokenizer tokenizer;
   private final DeviceSpec deviceSpec;
@@ -79,6 +85,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     this.checkpoint = b.checkpoint;
     this.checkpointCard = b.checkpointCard;
     this.renderAt = b.renderAt;
+    this.promptFromRequest = b.promptFromRequest;
     this.tokenizerDir = b.tokenizerDir;
     this.tokenizer = b.tokenizer;
     this.deviceSpec = b.device;
@@ -118,6 +125,13 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     }
     DiffusionSampler sampler = DiffusionSampler.of(params.sampler());
     Target target = target(plan.model(), notes);
+    if (promptFromRequest) {
+      String words = requestWords(plan.request());
+      notes.add(target.drawnWith().name() + " understands plain captions only: it drew from the request's own words (\""
+          + words + "\"), not the rewritten prompt");
+      plan = new GenerationPlan(plan.request(), new RewrittenPrompt(words, ""), plan.choice(), plan.params(),
+          plan.provenance(), plan.timings(), plan.notes());
+    }
     if (renderAt != null && (params.width() != renderAt.width() || params.height() != renderAt.height()
         || params.cfgScale() != renderAt.cfgScale())) {
       notes.add(String.format(Locale.ROOT, "drawn at %dx%d with CFG %s, what %s was trained for, instead of the"
@@ -174,6 +188,15 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     log.debug("rendered {}x{} with {} in {} ms", params.width(), params.height(), sampler, took.toMillis());
     return new GeneratedImage(plan, params.width(), params.height(), rgb, target.drawnWith(), took, notes);
+  }
+
+  /** The user's words of a request (earlier user turns, then the message), for plain-caption models. */
+  static String requestWords(ChatRequest request) {
+    List<String> parts = new ArrayList<>();
+    request.history().stream().filter(t -> t.role() == ChatTurn.Role.USER).forEach(t -> parts.add(t.text().strip()));
+    parts.add(request.message().strip());
+    String words = String.join(", ", parts).replaceAll("\\s+", " ").strip();
+    return words.length() <= MAX_REQUEST_WORDS ? words : words.substring(0, MAX_REQUEST_WORDS);
   }
 
   private static String trim(double v) {
@@ -298,6 +321,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     private @Nullable Path checkpoint;
     private @Nullable ModelCard checkpointCard;
     private @Nullable RenderAt renderAt;
+    private boolean promptFromRequest;
     private @Nullable Path tokenizerDir;
     private @Nullable ClipTokenizer tokenizer;
     private DeviceSpec device = DeviceSpec.auto();
@@ -347,6 +371,16 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
             + width + "x" + height + " CFG " + cfgScale);
       }
       this.renderAt = new RenderAt(width, height, cfgScale);
+      return this;
+    }
+
+    /**
+     * Draws from the request's own words (the user's turns, then the message; no negative prompt)
+     * instead of the rewritten prompt, with a note: for a model trained on plain captions, such as
+     * the embedded tiny model, which community tags would only confuse.
+     */
+    public Builder promptFromRequest(boolean fromRequest) {
+      this.promptFromRequest = fromRequest;
       return this;
     }
 

@@ -60,6 +60,7 @@ public final class StableDiffusionGeneratorProvider implements ImageGeneratorPro
           .device(context.device())
           .checkpoint(EmbeddedTinyModel.checkpoint(), EmbeddedTinyModel.modelCard())
           .renderAt(EmbeddedTinyModel.NATIVE_WIDTH, EmbeddedTinyModel.NATIVE_HEIGHT, EmbeddedTinyModel.RECOMMENDED_CFG)
+          .promptFromRequest(true)
           .build();
     }
     if (checkpoint.isPresent() && !Files.isRegularFile(checkpoint.get())) {

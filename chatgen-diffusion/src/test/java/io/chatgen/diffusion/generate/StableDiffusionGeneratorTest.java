@@ -246,6 +246,15 @@ class StableDiffusionGeneratorTest {
       Infotext info = Infotext.readPng(Infotext.png(img)).orElseThrow();
       assertThat(info.text()).contains("Size: 64x80").contains("CFG scale: 5");
     }
+    try (StableDiffusionGenerator g = builder().checkpoint(ckpt, demo).promptFromRequest(true).build()) {
+      GeneratedImage img = g.generate(plan(PARAMS));
+      assertThat(img.plan().prompt().prompt()).isEqualTo("a red fox");
+      assertThat(img.plan().prompt().negativePrompt()).isEmpty();
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n).contains("plain captions only").contains("\"a red fox\""));
+      ChatRequest followUp = ChatRequest.of("a red fox").followUp("in the snow");
+      GeneratedImage two = g.generate(plan(followUp, "fox, snow", "blurry", PARAMS, card("tiny.safetensors", null)));
+      assertThat(two.plan().prompt().prompt()).isEqualTo("a red fox, in the snow");
+    }
     assertThatThrownBy(() -> builder().renderAt(0, 64, 5)).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("0x64");
   }

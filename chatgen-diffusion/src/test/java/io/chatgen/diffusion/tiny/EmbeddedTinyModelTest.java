@@ -15,7 +15,6 @@ import io.chatgen.core.spi.DeviceSpec;
 import io.chatgen.core.stage.DenoisingProgress;
 import io.chatgen.diffusion.generate.StableDiffusionGenerator;
 import io.chatgen.diffusion.sampling.DiffusionSampler;
-import java.awt.Color;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
@@ -55,43 +54,15 @@ class EmbeddedTinyModelTest {
     return generator.generate(plan, DenoisingProgress.NONE);
   }
 
-  /** Mean colour of the central square (a quarter of the side) or of the outer ring (6 pixels wide). */
-  static float[] hsb(GeneratedImage img, boolean centre) {
-    long r = 0;
-    long g = 0;
-    long b = 0;
-    long n = 0;
-    int w = img.width();
-    int h = img.height();
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        boolean inCentre = Math.abs(x - w / 2 + 0.5) < w / 8.0 && Math.abs(y - h / 2 + 0.5) < h / 8.0;
-        boolean inBorder = Math.min(Math.min(x, y), Math.min(w - 1 - x, h - 1 - y)) < 6;
-        if (centre ? inCentre : inBorder) {
-          int p = img.pixel(x, y);
-          r += p >> 16 & 0xFF;
-          g += p >> 8 & 0xFF;
-          b += p & 0xFF;
-          n++;
-        }
-      }
-    }
-    return Color.RGBtoHSB((int) (r / n), (int) (g / n), (int) (b / n), null);
-  }
-
-  /** Hue distance in degrees on the colour wheel. */
-  static double hueDistance(float hue, int degrees) {
-    double d = Math.abs(hue * 360 - degrees) % 360;
-    return Math.min(d, 360 - d);
-  }
-
   static void assertColours(GeneratedImage img, String what, int centreHue, int borderHue) {
-    float[] centre = hsb(img, true);
-    float[] border = hsb(img, false);
-    assertThat(centre[1]).as(what + ": centre saturation").isGreaterThan(0.35f);
-    assertThat(hueDistance(centre[0], centreHue)).as(what + ": centre hue " + centre[0] * 360).isLessThan(30);
-    assertThat(border[1]).as(what + ": border saturation").isGreaterThan(0.35f);
-    assertThat(hueDistance(border[0], borderHue)).as(what + ": border hue " + border[0] * 360).isLessThan(30);
+    float[] centre = ColourCheck.centre(img);
+    float[] border = ColourCheck.border(img);
+    assertThat(centre[1]).as(what + ": centre saturation").isGreaterThan(ColourCheck.MIN_SATURATION);
+    assertThat(ColourCheck.hueDistance(centre[0], centreHue)).as(what + ": centre hue " + centre[0] * 360)
+        .isLessThan(ColourCheck.MAX_HUE_DEGREES);
+    assertThat(border[1]).as(what + ": border saturation").isGreaterThan(ColourCheck.MIN_SATURATION);
+    assertThat(ColourCheck.hueDistance(border[0], borderHue)).as(what + ": border hue " + border[0] * 360)
+        .isLessThan(ColourCheck.MAX_HUE_DEGREES);
   }
 
   @Test

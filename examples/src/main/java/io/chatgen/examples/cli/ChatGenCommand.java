@@ -185,7 +185,7 @@ public final class ChatGenCommand implements Callable<Integer> {
     }
     Files.write(target, Infotext.png(image));
     if (json) {
-      stdout.println(PlanFormat.json(plan, target.toString()));
+      stdout.println(PlanFormat.json(image, target.toString()));
     } else {
       image.notes().forEach(n -> stdout.println("note: " + n));
       stdout.printf("image: %s (%dx%d, drawn with %s, %.1f s)%n", target, image.width(), image.height(),

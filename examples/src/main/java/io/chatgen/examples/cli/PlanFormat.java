@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.chatgen.core.ChatTurn;
+import io.chatgen.core.GeneratedImage;
 import io.chatgen.core.GenerationParams;
 import io.chatgen.core.GenerationPlan;
 import io.chatgen.core.ModelCard;
@@ -79,6 +80,28 @@ final class PlanFormat {
 
   /** The plan as JSON, with the same content as the text form. */
   static String json(GenerationPlan plan, String imageFile) {
+    return toJson(jsonObject(plan, imageFile));
+  }
+
+  /**
+   * A rendered image's plan as JSON (the parameters it was actually drawn with), with the checkpoint
+   * that drew it and the generator's notes.
+   */
+  static String json(GeneratedImage image, String imageFile) {
+    JsonObject o = jsonObject(image.plan(), imageFile);
+    o.addProperty("drawnWith", image.drawnWith().name());
+    JsonArray notes = new JsonArray();
+    image.notes().forEach(notes::add);
+    o.add("imageNotes", notes);
+    o.addProperty("renderMs", image.renderTime().toNanos() / 1e6);
+    return toJson(o);
+  }
+
+  private static String toJson(JsonObject o) {
+    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(o);
+  }
+
+  private static JsonObject jsonObject(GenerationPlan plan, String imageFile) {
     JsonObject o = new JsonObject();
     JsonObject req = new JsonObject();
     req.addProperty("message", plan.request().message());
@@ -128,7 +151,7 @@ final class PlanFormat {
     if (!imageFile.isEmpty()) {
       o.addProperty("image", imageFile);
     }
-    return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls().create().toJson(o);
+    return o;
   }
 
   private static JsonArray subArray(JsonArray a) {

@@ -1,15 +1,21 @@
 package io.chatgen.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.chatgen.diffusion.png.Infotext;
+import io.chatgen.diffusion.tiny.EmbeddedTinyModel;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ChatGenCommandTest {
 
@@ -21,6 +27,25 @@ class ChatGenCommandTest {
     int code = ChatGenCommand.run(args, new BufferedReader(new StringReader(input)),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void renders_with_the_embedded_tiny_model_when_no_checkpoint_is_installed(@TempDir Path dir) throws Exception {
+    assumeTrue(EmbeddedTinyModel.isAvailable(), "no tiny checkpoint shipped");
+    Path png = dir.resolve("circle.png");
+    Result r = run("", "--out", png.toString(), "--steps", "8", "--seed", "3", "a red circle on a blue background");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("note: ChatGen tiny demo model drew this picture, not the chosen model")
+        .contains("drawn at 64x64").contains("image: " + png);
+    Infotext info = Infotext.readPng(Files.readAllBytes(png)).orElseThrow();
+    assertThat(info.text()).contains("Steps: 8").contains("Seed: 3").contains("Size: 64x64")
+        .contains("Model: tiny-sd");
+    Result json = run("", "--json", "--out", dir.resolve("j.png").toString(), "--steps", "4", "a green star");
+    assertThat(json.code()).as(json.err()).isZero();
+    JsonObject o = JsonParser.parseString(json.out()).getAsJsonObject();
+    assertThat(o.get("drawnWith").getAsString()).isEqualTo("ChatGen tiny demo model");
+    assertThat(o.getAsJsonObject("params").get("width").getAsInt()).isEqualTo(64);
+    assertThat(o.getAsJsonArray("imageNotes").toString()).contains("drew this picture");
   }
 
   @Test
