@@ -37,7 +37,8 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp "examples/target/lib/*" io.chatgen.bench.diffusion.TinyModelBenchmark \
- *   [--checkpoint FILE (default: the embedded model)] [--scenes 60] [--steps 20] [--runs 5] [--out DIR]
+ *   [--checkpoint FILE (default: the embedded model)] [--scenes 60] [--steps 20] [--runs 5] [--cfg 5]
+ *   [--sampler NAME] [--out DIR]
  * </pre>
  *
  * A checkpoint other than the embedded one gets the tiny vocabulary written beside it in a temporary
@@ -57,6 +58,7 @@ public final class TinyModelBenchmark {
     int runs = 5;
     Path out = null;
     Sampler sampler = EmbeddedTinyModel.RECOMMENDED_SAMPLER;
+    double cfg = EmbeddedTinyModel.RECOMMENDED_CFG;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--checkpoint" -> checkpoint = Path.of(args[++i]);
@@ -65,9 +67,10 @@ public final class TinyModelBenchmark {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--sampler" -> sampler = Sampler.lookup(args[++i]);
+        case "--cfg" -> cfg = Double.parseDouble(args[++i]);
         default -> {
           System.err.println("usage: TinyModelBenchmark [--checkpoint FILE] [--scenes N] [--steps N] [--runs N]"
-              + " [--sampler NAME] [--out DIR]");
+              + " [--sampler NAME] [--cfg SCALE] [--out DIR]");
           System.exit(2);
         }
       }
@@ -82,7 +85,8 @@ public final class TinyModelBenchmark {
     if (out != null) {
       Files.createDirectories(out);
     }
-    System.out.println("checkpoint " + checkpoint + ", sampler " + sampler.a1111Name() + ", " + steps + " steps");
+    System.out.println("checkpoint " + checkpoint + ", sampler " + sampler.a1111Name() + ", " + steps + " steps, CFG "
+        + cfg);
     try (StableDiffusionGenerator g = StableDiffusionGenerator.builder().checkpoint(checkpoint)
         .tokenizerDir(tokenizer).device(DeviceSpec.cpu()).build()) {
       SplittableRandom rnd = new SplittableRandom(20261126);
@@ -99,7 +103,7 @@ public final class TinyModelBenchmark {
         } while (bg == fg);
         Figure f = figures[rnd.nextInt(figures.length)];
         String prompt = "a " + fg.word() + " " + f.word() + " on a " + bg.word() + " background";
-        GeneratedImage img = render(g, prompt, params(sampler, steps, 1000 + i));
+        GeneratedImage img = render(g, prompt, params(sampler, steps, cfg, 1000 + i));
         boolean c = ColourCheck.matches(ColourCheck.centre(img), fg);
         boolean b = ColourCheck.matches(ColourCheck.border(img), bg);
         centreOk += c ? 1 : 0;
@@ -116,7 +120,7 @@ public final class TinyModelBenchmark {
       for (Map.Entry<String, Colour[]> e : acceptance.entrySet()) {
         StringBuilder line = new StringBuilder(e.getKey() + ":");
         for (long seed = 1; seed <= 4; seed++) {
-          GeneratedImage img = render(g, e.getKey(), params(sampler, steps, seed));
+          GeneratedImage img = render(g, e.getKey(), params(sampler, steps, cfg, seed));
           save(out, e.getKey().replace(' ', '-') + "-" + seed, img);
           line.append(String.format(Locale.ROOT, " seed %d %s (centre hue %.0f, border hue %.0f)", seed,
               ColourCheck.matches(img, e.getValue()[0], e.getValue()[1]) ? "ok" : "WRONG",
@@ -126,10 +130,10 @@ public final class TinyModelBenchmark {
       }
 
       long[] nanos = new long[runs];
-      render(g, "a red circle on a blue background", params(sampler, 20, 7)); // warm-up
+      render(g, "a red circle on a blue background", params(sampler, 20, cfg, 7)); // warm-up
       for (int i = 0; i < runs; i++) {
         long t0 = System.nanoTime();
-        render(g, "a red circle on a blue background", params(sampler, 20, 7 + i));
+        render(g, "a red circle on a blue background", params(sampler, 20, cfg, 7 + i));
         nanos[i] = System.nanoTime() - t0;
       }
       Arrays.sort(nanos);
@@ -139,8 +143,8 @@ public final class TinyModelBenchmark {
     }
   }
 
-  private static GenerationParams params(Sampler sampler, int steps, long seed) {
-    return new GenerationParams(sampler, steps, EmbeddedTinyModel.RECOMMENDED_CFG, 1, EmbeddedTinyModel.NATIVE_WIDTH,
+  private static GenerationParams params(Sampler sampler, int steps, double cfg, long seed) {
+    return new GenerationParams(sampler, steps, cfg, 1, EmbeddedTinyModel.NATIVE_WIDTH,
         EmbeddedTinyModel.NATIVE_HEIGHT, seed, null);
   }
 

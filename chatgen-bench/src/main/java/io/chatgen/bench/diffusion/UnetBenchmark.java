@@ -59,7 +59,9 @@ import org.jspecify.annotations.Nullable;
  * {@code --runs} timed calls of each part ({@code --parts}), checks that its outputs agree with
  * PyTorch's where the Python side computed them (norm relative error), reports medians of wall and
  * process CPU time, the DJL/PyTorch ratios and the peak resident set (VmHWM), and writes
- * {@code java-results.json}. Run nothing else heavy at the same time: on a shared 2-core machine
+ * {@code java-results.json}. {@code --parts image} instead times whole 20-step 512x512 renders
+ * (DPM++ 2M Karras, CFG 7, VAE decode included) through {@code StableDiffusionGenerator} on the
+ * same checkpoint, as a user's request runs. Run nothing else heavy at the same time: on a shared 2-core machine
  * wall times follow the load of other processes (the load average is recorded); CPU time is the
  * steadier number.
  */

@@ -28,8 +28,11 @@ import org.slf4j.LoggerFactory;
  * nothing else: one figure (circle, square, triangle, star, diamond, cross) in one of ten colours,
  * at the centre, left, right, top or bottom, flat, outlined, pastel or dark, on a plain background,
  * at {@value #NATIVE_WIDTH} x {@value #NATIVE_HEIGHT} pixels. It lets the pipeline render a real
- * image on any machine; the generator should say that it drew the picture instead of the chosen
- * model.
+ * image on any machine; the generator says that it drew the picture instead of the chosen model.
+ * {@link io.chatgen.diffusion.generate.StableDiffusionGeneratorProvider} uses it when no checkpoint
+ * is configured: at its native size and guidance, from the request's own words (it was trained on
+ * plain captions, not community tags). Its VAE is the analytic pooling autoencoder of
+ * {@link TinyArchitecture#initialWeightsWithPoolingVae}, so pictures are built of 4x4 blocks.
  *
  * <p>Use: {@code StableDiffusionGenerator.builder().checkpoint(EmbeddedTinyModel.checkpoint())} (the
  * tokenizer files lie next to the checkpoint, where the generator looks first), with
@@ -60,7 +63,8 @@ public final class EmbeddedTinyModel {
   public static final String DESCRIPTION = "ChatGen tiny demo model: trained on procedural shapes, not a community"
       + " checkpoint. It draws one figure (circle, square, triangle, star, diamond, cross) in red, green, blue,"
       + " yellow, orange, purple, pink, white, black or grey, in the centre, left, right, top or bottom, flat,"
-      + " outlined, pastel or dark, on a plain coloured background, at 64x64 pixels; it cannot draw anything else.";
+      + " outlined, pastel or dark, on a plain coloured background, at 64x64 pixels; it cannot draw anything else."
+      + " Half-trained: the background follows the prompt, the figure's colour mostly does not yet.";
 
   private static final List<String> FILES = List.of(CHECKPOINT_FILE, "vocab.json", "merges.txt");
   private static @Nullable Path extracted;
