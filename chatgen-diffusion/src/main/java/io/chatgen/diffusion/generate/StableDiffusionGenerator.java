@@ -69,6 +69,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   private final @Nullable ModelCard checkpointCard;
   private final @Nullable RenderAt renderAt;
   private final boolean promptFromRequest;
+  private final java.util.Set<Sampler> avoidSamplers;
   private final @Nullable Path tokenizerDir;
   private final @Nullable ClipTokenizer tokenizer;
   private final DeviceSpec deviceSpec;
@@ -86,6 +87,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     this.checkpointCard = b.checkpointCard;
     this.renderAt = b.renderAt;
     this.promptFromRequest = b.promptFromRequest;
+    this.avoidSamplers = java.util.Set.copyOf(b.avoidSamplers);
     this.tokenizerDir = b.tokenizerDir;
     this.tokenizer = b.tokenizer;
     this.deviceSpec = b.device;
@@ -119,6 +121,12 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     List<String> notes = new ArrayList<>();
     if (substituteSamplers && !DiffusionSampler.supported().contains(params.sampler())) {
       notes.add("sampler " + params.sampler().a1111Name() + " is not implemented here; rendered with "
+          + SUBSTITUTE.a1111Name() + " (the image's plan records the sampler actually used)");
+      params = params.withSampler(SUBSTITUTE);
+      plan = plan.withParams(new ConfiguredParams(params, plan.params().reasons()));
+    }
+    if (avoidSamplers.contains(params.sampler())) {
+      notes.add("sampler " + params.sampler().a1111Name() + " renders badly with this checkpoint; rendered with "
           + SUBSTITUTE.a1111Name() + " (the image's plan records the sampler actually used)");
       params = params.withSampler(SUBSTITUTE);
       plan = plan.withParams(new ConfiguredParams(params, plan.params().reasons()));
@@ -322,6 +330,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     private @Nullable ModelCard checkpointCard;
     private @Nullable RenderAt renderAt;
     private boolean promptFromRequest;
+    private java.util.Set<Sampler> avoidSamplers = java.util.Set.of();
     private @Nullable Path tokenizerDir;
     private @Nullable ClipTokenizer tokenizer;
     private DeviceSpec device = DeviceSpec.auto();
@@ -381,6 +390,15 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
      */
     public Builder promptFromRequest(boolean fromRequest) {
       this.promptFromRequest = fromRequest;
+      return this;
+    }
+
+    /**
+     * Samplers the checkpoint renders badly with (the embedded tiny model and LMS, for one): plans
+     * asking for them render with DPM++ 2M Karras and a note.
+     */
+    public Builder avoidSamplers(java.util.Set<Sampler> samplers) {
+      this.avoidSamplers = java.util.Set.copyOf(samplers);
       return this;
     }
 

@@ -57,6 +57,12 @@ public final class EmbeddedTinyModel {
   public static final int RECOMMENDED_STEPS = 20;
   /** Recommended classifier-free guidance scale. */
   public static final double RECOMMENDED_CFG = 5.0;
+  /**
+   * Samplers that give wrong pictures with the shipped model (at 20 steps LMS a black one, PLMS a
+   * washed-out one; measured 2026-11-26); the embedded fallback renders such plans with
+   * {@link #RECOMMENDED_SAMPLER} and says so.
+   */
+  public static final java.util.Set<Sampler> UNRELIABLE_SAMPLERS = java.util.Set.of(Sampler.LMS, Sampler.PLMS);
   /** Recommended sampler. */
   public static final Sampler RECOMMENDED_SAMPLER = Sampler.DPMPP_2M_KARRAS;
   /** What the model is, in one sentence. */

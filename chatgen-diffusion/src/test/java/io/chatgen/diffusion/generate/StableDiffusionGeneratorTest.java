@@ -260,6 +260,18 @@ class StableDiffusionGeneratorTest {
   }
 
   @Test
+  void samplers_to_avoid_render_with_dpmpp_2m_karras_and_say_so() {
+    try (StableDiffusionGenerator g = builder().modelsDir(models).avoidSamplers(java.util.Set.of(Sampler.EULER_A)).build()) {
+      GeneratedImage img = g.generate(plan(PARAMS));
+      assertThat(img.plan().generationParams().sampler()).isEqualTo(Sampler.DPMPP_2M_KARRAS);
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n).startsWith("sampler Euler a renders badly"));
+      GeneratedImage other = g.generate(plan(PARAMS.withSampler(Sampler.EULER)));
+      assertThat(other.plan().generationParams().sampler()).isEqualTo(Sampler.EULER);
+      assertThat(other.notes()).isEmpty();
+    }
+  }
+
+  @Test
   void unimplemented_samplers_render_with_dpmpp_2m_karras_and_say_so() {
     try (StableDiffusionGenerator g = builder().modelsDir(models).build()) {
       GeneratedImage img = g.generate(plan(PARAMS.withSampler(Sampler.DPM_ADAPTIVE)));
