@@ -74,6 +74,7 @@ public final class UnetBenchmark {
     int threads = Runtime.getRuntime().availableProcessors();
     int warmup = 1;
     List<String> parts = List.of("unet", "text", "vae");
+    int imageSize = 512;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--dir" -> dir = Path.of(args[++i]);
@@ -81,9 +82,10 @@ public final class UnetBenchmark {
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--parts" -> parts = List.of(args[++i].split(","));
+        case "--image-size" -> imageSize = Integer.parseInt(args[++i]);
         default -> {
           System.err.println("usage: UnetBenchmark [--dir DIR] [--runs N] [--warmup 0|1] [--threads N]"
-              + " [--parts unet,text,vae,image]");
+              + " [--parts unet,text,vae,image] [--image-size 512]");
           System.exit(2);
         }
       }
@@ -98,7 +100,7 @@ public final class UnetBenchmark {
     result.put("load_average_at_start", loadAverage());
 
     if (parts.contains("image")) {
-      measureImage(dir, result, runs);
+      measureImage(dir, result, runs, imageSize);
     }
     long t0 = System.nanoTime();
     if (parts.stream().anyMatch(p -> !p.equals("image"))) try (StableDiffusionModel model =
@@ -159,17 +161,18 @@ public final class UnetBenchmark {
   }
 
   /**
-   * Part {@code image}: a whole 20-step text-to-image render at 512x512 (64x64 latents, batch 2
+   * Part {@code image}: a whole 20-step text-to-image render at {@code --image-size} (512: 64x64
+   * latents with SD's VAE; a checkpoint with a smaller VAE factor needs a smaller size; batch 2
    * for classifier-free guidance at CFG 7, DPM++ 2M Karras, VAE decode included) through
    * {@link StableDiffusionGenerator}, as a user's request runs. Random weights, so the picture is
    * noise; the tokenizer is the tiny model's vocabulary (its ids fit any SD text embedding).
    */
-  private static void measureImage(Path dir, Map<String, Object> result, int runs) throws IOException {
+  private static void measureImage(Path dir, Map<String, Object> result, int runs, int size) throws IOException {
     Path tok = Files.createTempDirectory("chatgen-bench-tok");
     TinyVocabulary.build().write(tok);
     ModelCard card = new ModelCard(0, 0, "random SD 1.5-size weights", BaseArchitecture.SD_1,
         BaseArchitecture.SD_1.label(), List.of(), List.of(), "", List.of(), false, null);
-    GenerationParams params = new GenerationParams(Sampler.DPMPP_2M_KARRAS, 20, 7.0, 1, 512, 512, 42, null);
+    GenerationParams params = new GenerationParams(Sampler.DPMPP_2M_KARRAS, 20, 7.0, 1, size, size, 42, null);
     GenerationPlan plan = new GenerationPlan(ChatRequest.of("a red circle"), new RewrittenPrompt("a red circle", "blurry"),
         ModelChoice.forced(card), ConfiguredParams.of(params), Map.of(), Map.of(), List.of());
     List<Double> times = new ArrayList<>();
@@ -190,6 +193,7 @@ public final class UnetBenchmark {
     result.put("image_20_steps_s", times);
     result.put("image_20_steps_cpu_s", cpu);
     result.put("image_20_steps_median_s", median(times));
+    result.put("image_size", size);
   }
 
   /** PyTorch's output when the Python side computed it (it may have timed only some parts). */
