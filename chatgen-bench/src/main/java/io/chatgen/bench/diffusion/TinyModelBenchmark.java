@@ -75,11 +75,13 @@ public final class TinyModelBenchmark {
         }
       }
     }
-    Path tokenizer = Files.createTempDirectory("chatgen-tiny-vocab");
+    Path tokenizer;
     if (checkpoint == null) {
       checkpoint = EmbeddedTinyModel.checkpoint();
       tokenizer = EmbeddedTinyModel.tokenizerDir();
     } else {
+      // only a checkpoint from elsewhere needs the vocabulary written out
+      tokenizer = Files.createTempDirectory("chatgen-tiny-vocab");
       TinyVocabulary.build().write(tokenizer);
     }
     if (out != null) {
