@@ -194,12 +194,29 @@ public record ShapeScene(Figure figure, Colour colour, Colour background, Placem
    * anti-aliased with 4 x 4 samples per pixel.
    */
   public float[] render(int size) {
+    double[] fg = styled(colour);
+    double[] bgc = styled(background);
+    float[] alpha = coverage(size);
+    float[] out = new float[3 * size * size];
+    for (int i = 0; i < alpha.length; i++) {
+      for (int ch = 0; ch < 3; ch++) {
+        double v = alpha[i] * fg[ch] + (1 - alpha[i]) * bgc[ch];
+        out[ch * size * size + i] = (float) (v * 2 - 1);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The fraction of each pixel painted in the figure's colour (row-major, {@code size} x
+   * {@code size}, 4 x 4 samples per pixel): the figure's mask, which {@link #render} blends with and
+   * the trainer weights its loss by.
+   */
+  public float[] coverage(int size) {
     if (size < 8) {
       throw new IllegalArgumentException("size must be at least 8 pixels, was " + size);
     }
-    double[] fg = styled(colour);
-    double[] bgc = styled(background);
-    float[] out = new float[3 * size * size];
+    float[] alpha = new float[size * size];
     int ss = 4;
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
@@ -213,15 +230,10 @@ public record ShapeScene(Figure figure, Colour colour, Colour background, Placem
             }
           }
         }
-        double a = hits / (double) (ss * ss);
-        int i = y * size + x;
-        for (int ch = 0; ch < 3; ch++) {
-          double v = a * fg[ch] + (1 - a) * bgc[ch];
-          out[ch * size * size + i] = (float) (v * 2 - 1);
-        }
+        alpha[y * size + x] = hits / (float) (ss * ss);
       }
     }
-    return out;
+    return alpha;
   }
 
   /** A colour in [0, 1] per channel after the style's tint. */

@@ -45,6 +45,36 @@ class ShapeSceneTest {
   }
 
   @Test
+  void coverage_is_the_figure_mask_and_the_loss_weights_favour_it_while_averaging_one() {
+    ShapeScene scene = ShapeScene.of(Figure.CIRCLE, Colour.RED, Colour.BLUE, Placement.CENTRE, Style.FLAT);
+    float[] cover = scene.coverage(16);
+    assertThat(cover[8 * 16 + 8]).isEqualTo(1f);
+    assertThat(cover[0]).isEqualTo(0f);
+    double area = 0;
+    for (float c : cover) {
+      area += c;
+    }
+    assertThat(area / 256).isCloseTo(Math.PI * 0.21 * 0.21, org.assertj.core.data.Offset.offset(0.01));
+
+    long[] latentShape = {4, 16, 16};
+    float[] weights = new float[2 + 4 * 256];
+    TrainTinyModel.lossWeights(scene, latentShape, 4, weights, 2);
+    assertThat(weights[0]).isZero();
+    double mean = 0;
+    for (int i = 2; i < weights.length; i++) {
+      mean += weights[i];
+    }
+    assertThat(mean / (4 * 256)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    // inside the figure 1 + 4 times the weight of the background, in every channel
+    assertThat(weights[2 + 3 * 256 + 8 * 16 + 8] / weights[2 + 3 * 256]).isCloseTo(5f,
+        org.assertj.core.data.Offset.offset(1e-5f));
+
+    float[] plain = new float[4 * 256];
+    TrainTinyModel.lossWeights(scene, latentShape, 0, plain, 0);
+    assertThat(plain).containsOnly(1f);
+  }
+
+  @Test
   void every_figure_is_drawn_with_a_plausible_area() {
     for (Figure f : Figure.values()) {
       float[] px = ShapeScene.of(f, Colour.WHITE, Colour.BLACK, Placement.CENTRE, Style.FLAT).render(64);
