@@ -61,7 +61,10 @@ import org.jspecify.annotations.Nullable;
  * process CPU time, the DJL/PyTorch ratios and the peak resident set (VmHWM), and writes
  * {@code java-results.json}. {@code --parts image} instead times whole 20-step 512x512 renders
  * (DPM++ 2M Karras, CFG 7, VAE decode included) through {@code StableDiffusionGenerator} on the
- * same checkpoint, as a user's request runs. Run nothing else heavy at the same time: on a shared 2-core machine
+ * same checkpoint, as a user's request runs; {@code unet_bench.py --no-save --parts image} times the
+ * same render in PyTorch (the same sampler and schedule written out in Python, random token ids) and
+ * the ratio is reported when its {@code python-results.json} is in {@code --dir}. Run nothing else
+ * heavy at the same time: on a shared 2-core machine
  * wall times follow the load of other processes (the load average is recorded); CPU time is the
  * steadier number.
  */
@@ -136,7 +139,7 @@ public final class UnetBenchmark {
     Path py = dir.resolve("python-results.json");
     if (Files.exists(py)) {
       JsonObject p = new Gson().fromJson(Files.readString(py, StandardCharsets.UTF_8), JsonObject.class);
-      for (String part : List.of("unet_step", "text_encoder", "vae_decode")) {
+      for (String part : List.of("unet_step", "text_encoder", "vae_decode", "image_20_steps")) {
         if (!p.has(part + "_median_s") || !result.containsKey(part + "_median_s")) {
           continue;
         }
@@ -150,7 +153,9 @@ public final class UnetBenchmark {
           result.put(part + "_cpu_ratio_djl_over_pytorch", (Double) result.get(part + "_cpu_median_s") / pyCpu);
         }
       }
-      result.put("pytorch_peak_rss_mb", p.get("peak_rss_mb").getAsDouble());
+      if (p.has("peak_rss_mb")) {
+        result.put("pytorch_peak_rss_mb", p.get("peak_rss_mb").getAsDouble());
+      }
       result.put("pytorch_matmul_gflops", p.get("blas_gflops_1024").getAsDouble());
       result.put("pytorch_version", p.get("torch").getAsString());
       result.put("pytorch_threads", p.get("threads").getAsInt());
@@ -193,6 +198,7 @@ public final class UnetBenchmark {
     result.put("image_20_steps_s", times);
     result.put("image_20_steps_cpu_s", cpu);
     result.put("image_20_steps_median_s", median(times));
+    result.put("image_20_steps_cpu_median_s", median(cpu));
     result.put("image_size", size);
   }
 
