@@ -185,6 +185,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     }
     int content = 0;
     boolean capped = false;
+    Set<String> requested = new HashSet<>();
     for (Piece p : st.pieces) {
       if (p.hidden || p.tokens.isEmpty()) {
         continue;
@@ -194,6 +195,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
         break;
       }
       if (add(prompt, keys, words, p.surface(), p.weight, true)) {
+        requested.add(PromptTags.key(PromptTags.clean(p.surface())));
         content++;
       }
     }
@@ -300,6 +302,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     if (st.instructionIgnored) {
       notes.add("an instruction addressed to the rewriter was treated as text, not followed");
     }
+    prompt = TagConflicts.withoutContradictions(prompt, requested, notes);
     String p = capped(prompt, notes, "prompt");
     String n = capped(negative, notes, "negative prompt");
     log.debug("rewrote a {} request into {} tags ({})", request.kind(), prompt.size(), family);

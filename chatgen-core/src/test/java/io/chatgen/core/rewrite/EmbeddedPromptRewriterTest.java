@@ -235,7 +235,7 @@ class EmbeddedPromptRewriterTest {
 
   @Test
   void describes_itself_with_its_vocabulary() {
-    assertThat(rewriter.describe()).contains("EmbeddedPromptRewriter").contains("13 tags").contains("3 tag profiles");
+    assertThat(rewriter.describe()).contains("EmbeddedPromptRewriter").contains("13 tags").contains("4 tag profiles");
   }
 
   @Test
@@ -250,6 +250,18 @@ class EmbeddedPromptRewriterTest {
         .profileNeighbours(0).build().rewrite(ChatRequest.of("a lighthouse in a storm"));
     assertThat(tags(off.prompt())).doesNotContain("sharp focus");
     assertThat(tags(off.negativePrompt())).containsExactly("worst quality", "low quality");
+  }
+
+  @Test
+  void a_borrowed_tag_never_contradicts_what_the_request_asks_for() {
+    // the circle profile habitually says "white background"; the request asks for a blue one
+    RewrittenPrompt asked = rewriter.rewrite(ChatRequest.of("a red circle on a blue background"));
+    assertThat(tags(asked.prompt())).contains("red circle on a blue background").doesNotContain("white background");
+    assertThat(asked.notes()).anyMatch(n -> n.contains("left out \"white background\"")
+        && n.contains("which the request asks for"));
+    // without a background in the request the habitual one stays
+    RewrittenPrompt free = rewriter.rewrite(ChatRequest.of("a red circle"));
+    assertThat(tags(free.prompt())).contains("white background");
   }
 
   @Test

@@ -59,6 +59,7 @@ final class TinyVocabulary {
         List.of(pair("blurry", 0.8)), Map.of("lighthouse", 1.0, "storm", 0.5, "sea", 0.5)));
     profiles.add(profile(8, List.of(pair("cute", 0.8)), List.of(), Map.of("cat", 1.0, "kitten", 0.5)));
     profiles.add(profile(9, List.of(pair("bokeh", 0.7)), List.of(), Map.of("dog", 1.0, "sea", 0.5)));
+    profiles.add(profile(10, List.of(pair("white background", 0.9)), List.of(), Map.of("circle", 1.0)));
     o.add("profiles", profiles);
     return o;
   }
