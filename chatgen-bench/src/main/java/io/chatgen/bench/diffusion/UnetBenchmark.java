@@ -105,33 +105,8 @@ public final class UnetBenchmark {
     if (parts.contains("image")) {
       measureImage(dir, result, runs, imageSize);
     }
-    long t0 = System.nanoTime();
-    if (parts.stream().anyMatch(p -> !p.equals("image"))) try (StableDiffusionModel model =
-            StableDiffusionModel.load(dir.resolve("sd15-random.safetensors"), Device.cpu(), DataType.FLOAT32);
-        SafetensorsFile io = SafetensorsReader.open(dir.resolve("sd15-io.safetensors"));
-        NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-      double loadS = (System.nanoTime() - t0) / 1e9;
-      ModelConfig c = model.config();
-      result.put("load_s", loadS);
-      result.put("config", c.toString());
-      System.out.printf("loaded in %.1f s: %s%n", loadS, c);
-
-      NDArray latents = io.read("unet.latents", manager);
-      NDArray timesteps = io.read("unet.timesteps", manager);
-      NDArray context = io.read("unet.context", manager);
-      if (parts.contains("unet")) {
-        measure(result, "unet_step", runs, warmup, () -> model.predictNoise(latents, timesteps, context),
-            optional(io, "unet.out", manager));
-      }
-      NDArray ids = io.read("text.ids", manager);
-      if (parts.contains("text")) {
-        measure(result, "text_encoder", runs, warmup, () -> model.encodeText(ids, 1),
-            optional(io, "text.out", manager));
-      }
-      NDArray z = io.read("vae.latents", manager);
-      if (parts.contains("vae")) {
-        measure(result, "vae_decode", runs, warmup, () -> model.decodeLatents(z), optional(io, "vae.out", manager));
-      }
+    if (parts.stream().anyMatch(p -> !p.equals("image"))) {
+      measureParts(dir, result, parts, runs, warmup);
     }
     result.put("peak_rss_mb", peakRssMb());
     result.put("load_average_at_end", loadAverage());
@@ -163,6 +138,39 @@ public final class UnetBenchmark {
     String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
     Files.writeString(dir.resolve("java-results.json"), json, StandardCharsets.UTF_8);
     System.out.println(json);
+  }
+
+  /** Parts {@code unet}, {@code text}, {@code vae}: each model call on PyTorch's saved inputs. */
+  private static void measureParts(Path dir, Map<String, Object> result, List<String> parts, int runs, int warmup)
+      throws IOException {
+    long t0 = System.nanoTime();
+    try (StableDiffusionModel model =
+            StableDiffusionModel.load(dir.resolve("sd15-random.safetensors"), Device.cpu(), DataType.FLOAT32);
+        SafetensorsFile io = SafetensorsReader.open(dir.resolve("sd15-io.safetensors"));
+        NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+      double loadS = (System.nanoTime() - t0) / 1e9;
+      ModelConfig c = model.config();
+      result.put("load_s", loadS);
+      result.put("config", c.toString());
+      System.out.printf("loaded in %.1f s: %s%n", loadS, c);
+
+      NDArray latents = io.read("unet.latents", manager);
+      NDArray timesteps = io.read("unet.timesteps", manager);
+      NDArray context = io.read("unet.context", manager);
+      if (parts.contains("unet")) {
+        measure(result, "unet_step", runs, warmup, () -> model.predictNoise(latents, timesteps, context),
+            optional(io, "unet.out", manager));
+      }
+      NDArray ids = io.read("text.ids", manager);
+      if (parts.contains("text")) {
+        measure(result, "text_encoder", runs, warmup, () -> model.encodeText(ids, 1),
+            optional(io, "text.out", manager));
+      }
+      NDArray z = io.read("vae.latents", manager);
+      if (parts.contains("vae")) {
+        measure(result, "vae_decode", runs, warmup, () -> model.decodeLatents(z), optional(io, "vae.out", manager));
+      }
+    }
   }
 
   /**
