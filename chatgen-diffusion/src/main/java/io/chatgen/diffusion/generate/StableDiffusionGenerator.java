@@ -70,6 +70,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   private final @Nullable RenderAt renderAt;
   private final boolean promptFromRequest;
   private final java.util.Set<Sampler> avoidSamplers;
+  private final Sampler avoidInstead;
   private final @Nullable Path tokenizerDir;
   private final @Nullable ClipTokenizer tokenizer;
   private final DeviceSpec deviceSpec;
@@ -88,6 +89,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     this.renderAt = b.renderAt;
     this.promptFromRequest = b.promptFromRequest;
     this.avoidSamplers = java.util.Set.copyOf(b.avoidSamplers);
+    this.avoidInstead = b.avoidInstead;
     this.tokenizerDir = b.tokenizerDir;
     this.tokenizer = b.tokenizer;
     this.deviceSpec = b.device;
@@ -127,8 +129,8 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     }
     if (avoidSamplers.contains(params.sampler())) {
       notes.add("sampler " + params.sampler().a1111Name() + " renders badly with this checkpoint; rendered with "
-          + SUBSTITUTE.a1111Name() + " (the image's plan records the sampler actually used)");
-      params = params.withSampler(SUBSTITUTE);
+          + avoidInstead.a1111Name() + " (the image's plan records the sampler actually used)");
+      params = params.withSampler(avoidInstead);
       plan = plan.withParams(new ConfiguredParams(params, plan.params().reasons()));
     }
     DiffusionSampler sampler = DiffusionSampler.of(params.sampler());
@@ -331,6 +333,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
     private @Nullable RenderAt renderAt;
     private boolean promptFromRequest;
     private java.util.Set<Sampler> avoidSamplers = java.util.Set.of();
+    private Sampler avoidInstead = SUBSTITUTE;
     private @Nullable Path tokenizerDir;
     private @Nullable ClipTokenizer tokenizer;
     private DeviceSpec device = DeviceSpec.auto();
@@ -398,7 +401,20 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
      * asking for them render with DPM++ 2M Karras and a note.
      */
     public Builder avoidSamplers(java.util.Set<Sampler> samplers) {
+      return avoidSamplers(samplers, SUBSTITUTE);
+    }
+
+    /**
+     * Samplers the checkpoint renders badly with: plans asking for them render with {@code instead}
+     * (one the checkpoint renders well with, implemented here) and a note.
+     */
+    public Builder avoidSamplers(java.util.Set<Sampler> samplers, Sampler instead) {
+      if (samplers.contains(instead) || !DiffusionSampler.supported().contains(instead)) {
+        throw new InvalidRequestException("the sampler used instead of the avoided ones must be implemented and not"
+            + " avoided itself, was " + instead.a1111Name() + " for " + samplers);
+      }
       this.avoidSamplers = java.util.Set.copyOf(samplers);
+      this.avoidInstead = instead;
       return this;
     }
 

@@ -61,7 +61,7 @@ public final class StableDiffusionGeneratorProvider implements ImageGeneratorPro
           .checkpoint(EmbeddedTinyModel.checkpoint(), EmbeddedTinyModel.modelCard())
           .renderAt(EmbeddedTinyModel.NATIVE_WIDTH, EmbeddedTinyModel.NATIVE_HEIGHT, EmbeddedTinyModel.RECOMMENDED_CFG)
           .promptFromRequest(true)
-          .avoidSamplers(EmbeddedTinyModel.UNRELIABLE_SAMPLERS)
+          .avoidSamplers(EmbeddedTinyModel.UNRELIABLE_SAMPLERS, EmbeddedTinyModel.RECOMMENDED_SAMPLER)
           .build();
     }
     if (checkpoint.isPresent() && !Files.isRegularFile(checkpoint.get())) {

@@ -269,6 +269,14 @@ class StableDiffusionGeneratorTest {
       assertThat(other.plan().generationParams().sampler()).isEqualTo(Sampler.EULER);
       assertThat(other.notes()).isEmpty();
     }
+    try (StableDiffusionGenerator g = builder().modelsDir(models)
+        .avoidSamplers(java.util.Set.of(Sampler.DPMPP_2M_KARRAS), Sampler.EULER_A).build()) {
+      GeneratedImage img = g.generate(plan(PARAMS.withSampler(Sampler.DPMPP_2M_KARRAS)));
+      assertThat(img.plan().generationParams().sampler()).isEqualTo(Sampler.EULER_A);
+      assertThat(img.notes()).anySatisfy(n -> assertThat(n).contains("rendered with Euler a"));
+    }
+    assertThatThrownBy(() -> builder().avoidSamplers(java.util.Set.of(Sampler.EULER_A), Sampler.EULER_A))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("Euler a");
   }
 
   @Test
