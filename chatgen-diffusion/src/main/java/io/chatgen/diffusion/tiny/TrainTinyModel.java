@@ -54,30 +54,37 @@ import java.util.SplittableRandom;
  * ({@link GradientCheck#convolutionGradientError()}) and refuses to run unless the kernels are
  * limited to SSE4.1 with {@code ONEDNN_MAX_CPU_ISA=SSE41}, which costs little at these widths.
  *
- * <p>The shipped checkpoint was made in three runs, each resuming from the raw (non-averaged)
- * weights the previous one saved (from the repository root, after {@code mvn -B -o -q install
- * -DskipTests}; {@code CP} is {@code chatgen-diffusion/target/classes:examples/target/lib/*}):
+ * <p>The shipped checkpoint was made in four runs, each resuming from the raw (non-averaged)
+ * weights the previous one saved; {@code chatgen-diffusion/train-tiny-model.sh} runs them in one
+ * command from the repository root:
  *
  * <pre>
  * export ONEDNN_MAX_CPU_ISA=SSE41
  * T="java -Xmx3g -cp $CP io.chatgen.diffusion.tiny.TrainTinyModel --vae-steps=0 --lr=2e-3"
  * $T --save-dir=/tmp/tiny1 --out=/tmp/tiny1/out --unet-steps=3000 --offset-noise=0 --stop-after=600
  * $T --save-dir=/tmp/tiny2 --out=/tmp/tiny2/out --resume=/tmp/tiny1/unet.safetensors --unet-steps=2000 --offset-noise=0.7
- * $T --save-dir=/tmp/tiny3 --resume=/tmp/tiny2/unet.safetensors --unet-steps=1500 --offset-noise=0.7 \
- *   --out=chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny
+ * $T --save-dir=/tmp/tiny3 --out=/tmp/tiny3/out --resume=/tmp/tiny2/unet.safetensors --unet-steps=1500 --offset-noise=0.7
+ * $T --save-dir=/tmp/tiny4 --resume=/tmp/tiny3/unet.safetensors --unet-steps=2500 --offset-noise=0.7 \
+ *   --figure-weight=4 --out=chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny
  * </pre>
  *
- * <p>Status (2026-11-26): about 75 minutes of training on the shared 2-core machine (600 + 2000 +
- * 1500 steps of batch 12, 0.5-1.3 s a step with one thread, two runs side by side); UNet epsilon
- * MSE 0.053 over the last 200 steps (with offset noise 0.7). The run was not one command because it
- * was found step by step: the first run used no offset noise (the option did not exist yet; it was
- * killed by the optimiser's memory leak, fixed since, after its step-600 save). Rare non-finite
- * gradients are skipped, so a rerun is close to but not bit-identical with the shipped weights.
- * {@code bench.diffusion.TinyModelBenchmark}: the background colour is right in 24 of 24 random
- * scenes, the figure's colour in the centre in 3 of 24; LMS and PLMS give wrong pictures at 20
- * steps, the other 19 samplers draw the asked background; a 20-step render takes 0.30 s (median).
- * A longer run of the same recipe is the next step; offset noise 1.0 (from the same step-600
- * weights, 2,800 steps against 3,500) gave the same background accuracy and 1 right figure of 24.
+ * <p>({@code CP} is {@code chatgen-diffusion/target/classes:examples/target/lib/*} after {@code mvn
+ * -B -o -q install -DskipTests}.) The recipe was found step by step, hence four runs: the first
+ * used no offset noise (the option did not exist yet; it was killed by the optimiser's memory
+ * leak, fixed since, after its step-600 save); after the third the background was right in 24 of
+ * 24 random scenes but the figure's colour in 3 of 24, and the fourth weights the loss 5x on the
+ * figure's latent pixels ({@code --figure-weight=4}), which took it to 15 of 24 (its step-1000
+ * raw weights: 6 of 24).
+ *
+ * <p>Status (2026-11-26): 6,600 UNet steps of batch 12; the four runs took 14 + 40 + 31 + 45
+ * minutes on the shared 2-core machine, each with another heavy process beside it (1.0-1.2 s a
+ * step with one thread; 0.5 s a step when a run had the machine alone). UNet epsilon MSE 0.053
+ * over the last 200 steps. Rare non-finite gradients are skipped, so a rerun is close to but not
+ * bit-identical with the shipped weights. {@code bench.diffusion.TinyModelBenchmark} (20 steps,
+ * CFG 5, 24 random scenes): both colours right in 22 of 24 with Euler a (the recommended sampler),
+ * 15 of 24 with DPM++ 2M Karras (background 24, figure 15); every sampler from 6 (PLMS) to 22 of 24;
+ * "a red circle on a blue background" and "a yellow square on a green background" right for seeds
+ * 1-4 with Euler a; a 20-step render takes 0.3-0.5 s.
  *
  * <p>Options ({@code --name=value}): {@code out} (folder for the three files), {@code seed} (default
  * 20251126), {@code vae-init} ({@code pooling}, or {@code random}), {@code vae-steps} (0),
