@@ -54,9 +54,12 @@ class EmbeddedTinyModelTest {
     return generator.generate(plan, DenoisingProgress.NONE);
   }
 
-  static void assertColours(GeneratedImage img, String what, int centreHue, int borderHue) {
+  static void assertColours(GeneratedImage img, String what, ShapeScene.Colour figure,
+      ShapeScene.Colour background) {
     float[] centre = ColourCheck.centre(img);
     float[] border = ColourCheck.border(img);
+    double centreHue = ColourCheck.hueDegrees(figure);
+    double borderHue = ColourCheck.hueDegrees(background);
     assertThat(centre[1]).as(what + ": centre saturation").isGreaterThan(ColourCheck.MIN_SATURATION);
     assertThat(ColourCheck.hueDistance(centre[0], centreHue)).as(what + ": centre hue " + centre[0] * 360)
         .isLessThan(ColourCheck.MAX_HUE_DEGREES);
@@ -95,7 +98,7 @@ class EmbeddedTinyModelTest {
   void a_red_circle_on_a_blue_background_is_red_in_the_centre_and_blue_at_the_border() {
     for (long seed : new long[] {1, 2}) {
       GeneratedImage img = render("a red circle on a blue background", EmbeddedTinyModel.recommendedParams(seed));
-      assertColours(img, "red circle, seed " + seed, 0, 225);
+      assertColours(img, "red circle, seed " + seed, ShapeScene.Colour.RED, ShapeScene.Colour.BLUE);
     }
   }
 
@@ -103,7 +106,8 @@ class EmbeddedTinyModelTest {
   void a_yellow_square_on_a_green_background_is_yellow_in_the_centre_and_green_at_the_border() {
     for (long seed : new long[] {1, 2}) {
       GeneratedImage img = render("a yellow square on a green background", EmbeddedTinyModel.recommendedParams(seed));
-      assertColours(img, "yellow square, seed " + seed, 51, 129);
+      assertColours(img, "yellow square, seed " + seed, ShapeScene.Colour.YELLOW,
+          ShapeScene.Colour.GREEN);
     }
   }
 
