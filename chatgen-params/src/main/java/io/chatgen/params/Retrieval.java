@@ -37,6 +37,13 @@ public record Retrieval(
    *
    * @param demo the demonstration
    * @param similarity cosine similarity of its prompt to the request, in [0, 1]
+   * @param weight how much it counts beside its similarity, in [0, 1] (e.g. less when made with
+   *     another version of the model)
    */
-  public record Neighbor(DemoRecord demo, double similarity) {}
+  public record Neighbor(DemoRecord demo, double similarity, double weight) {
+    /** A demonstration that counts fully. */
+    public Neighbor(DemoRecord demo, double similarity) {
+      this(demo, similarity, 1.0);
+    }
+  }
 }

@@ -14,6 +14,9 @@ import io.chatgen.core.Param;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.Sampler;
 import io.chatgen.core.ScoredModel;
+import io.chatgen.core.data.Demonstration;
+import io.chatgen.params.resource.ParamResource;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +171,48 @@ class InContextConfiguratorTest {
         .build();
     assertThat(off.configure(ChatRequest.of("anime girl"), new RewrittenPrompt("anime girl", ""), unsure).params()
         .sampler()).isNotEqualTo(Sampler.DPMPP_SDE_KARRAS);
+  }
+
+  @Test
+  void the_cards_own_version_outweighs_the_models_other_versions() {
+    // model 3: four demos of version 31 in Euler a / 25 steps, two of version 32 in DPM++ 2M Karras / 35 steps
+    ModelCard v31 = new ModelCard(3, 31, "Two Versions", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, "carol");
+    ModelCard v32 = new ModelCard(3, 32, "Two Versions", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, "carol");
+    ModelCard v33 = new ModelCard(3, 33, "Two Versions", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, "carol");
+    List<Demonstration> demos = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      demos.add(versionDemo(301 + i, 31, "a red fox in the snow", "Euler a", 25));
+    }
+    for (int i = 0; i < 2; i++) {
+      demos.add(versionDemo(311 + i, 32, "a red fox in the snow", "DPM++ 2M Karras", 35));
+    }
+    ParamResource r = ParamResource.build(demos,
+        List.of(v32), true);
+    InContextConfigurator versioned = InContextConfigurator.builder().resource(r).build();
+    RewrittenPrompt fox = new RewrittenPrompt("a red fox in the snow", "");
+    ConfiguredParams newer = versioned.configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(v32));
+    assertThat(newer.params().sampler()).isEqualTo(Sampler.DPMPP_2M_KARRAS);
+    assertThat(newer.params().steps()).isEqualTo(35);
+    ConfiguredParams older = versioned.configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(v31));
+    assertThat(older.params().sampler()).isEqualTo(Sampler.EULER_A);
+    assertThat(older.reasons().get(Param.SAMPLER)).contains("image 301").doesNotContain("made with version");
+    assertThat(newer.reasons().get(Param.SAMPLER)).contains("image 311");
+    // a version without demos hears all versions alike, and so does a configurator told to
+    assertThat(versioned.configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(v33)).params().steps())
+        .isEqualTo(25);
+    InContextConfigurator alike = InContextConfigurator.builder().resource(r).otherVersionWeight(1).build();
+    assertThat(alike.configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(v32)).params().steps()).isEqualTo(25);
+    assertThatThrownBy(() -> InContextConfigurator.builder().otherVersionWeight(1.5))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("1.5");
+  }
+
+  private static Demonstration versionDemo(long image, long version, String prompt,
+      String sampler, int steps) {
+    return new Demonstration(image, 3, version, prompt, null, sampler, steps, 7.0, 1L, 512, 512,
+        2, false, true, "train");
   }
 
   @Test

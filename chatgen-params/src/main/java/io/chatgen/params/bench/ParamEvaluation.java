@@ -48,6 +48,7 @@ import org.jspecify.annotations.Nullable;
  * java -Xmx2g -cp "chatgen-params/target/classes:$(cat chatgen-params/target/cp.txt)" \
  *   io.chatgen.params.bench.ParamEvaluation ../shared/civitai          # test and test-fewshot
  * java ... io.chatgen.params.bench.ParamEvaluation ../shared/civitai --tune   # chats-train, leave-one-out
+ * java ... ParamEvaluation ../shared/civitai --tune --try=k=5,power=2 --try=k=10   # compare settings
  * </pre>
  *
  * The end-to-end figure of {@link #main} uses a stand-in selector built here (a TF-IDF k-nearest
@@ -192,11 +193,19 @@ public final class ParamEvaluation {
         "");
   }
 
-  /** The card of the gold demonstration's model. */
+  /**
+   * The card of the checkpoint the gold demonstration was made with: its version (as the benchmark
+   * in chatgen-bench scores it), else the model's newest version.
+   */
   public static ModelCard goldCard(Case c, ModelCatalog catalog) {
-    return catalog.byId(c.gold().modelId()).or(() -> catalog.byVersionId(c.gold().versionId()))
+    return catalog.byVersionId(c.gold().versionId()).or(() -> catalog.byId(c.gold().modelId()))
         .orElseThrow(() -> new io.chatgen.core.DataFormatException("model " + c.gold().modelId()
             + " of image " + c.gold().imageId() + " is not in the catalog"));
+  }
+
+  /** The card of the gold model's newest version, whichever version the demonstration used. */
+  public static ModelCard newestVersionCard(Case c, ModelCatalog catalog) {
+    return catalog.byId(c.gold().modelId()).orElseGet(() -> goldCard(c, catalog));
   }
 
   /** Joins chats with their gold demonstrations; chats whose demonstration is unknown are dropped. */
@@ -303,6 +312,9 @@ public final class ParamEvaluation {
     if (tune) {
       List<Case> ct = cases(ChatSample.read(data.resolve("chats-train.jsonl"), ReadMode.STRICT).records(), train);
       sets.put("chats-train (leave-one-out)", ct);
+      // the test split's models have at least 10 demos; most chats-train models have 1-3
+      sets.put("chats-train, models with >= 10 train demos (leave-one-out)", ct.stream()
+          .filter(c -> trainByModel.getOrDefault(c.gold().modelId(), List.of()).size() >= 10).toList());
     } else {
       List<Case> cs = cases(ChatSample.read(data.resolve("chats.jsonl"), ReadMode.STRICT).records(), all);
       sets.put("test", cs.stream().filter(c -> c.split().equals("test")).toList());
@@ -341,11 +353,19 @@ public final class ParamEvaluation {
             return Prediction.of(loo.configure(c.request(), promptOf(c.request()),
                 ModelChoice.forced(goldCard(c, catalog))).params());
           }, false));
+          rows.put("in-context LOO, newest version " + setting, score(cases, c -> {
+            InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
+                .resource(shipped.without(Set.of(c.gold().imageId()))).build();
+            return Prediction.of(loo.configure(c.request(), promptOf(c.request()),
+                ModelChoice.forced(newestVersionCard(c, catalog))).params());
+          }, false));
         }
       } else {
         // warm up the JIT so the latency is the steady state a server sees
         evaluateGold(embedded, cases.subList(0, Math.min(50, cases.size())), catalog);
         rows.put("in-context (gold model)", evaluateGold(embedded, cases, catalog));
+        rows.put("in-context (gold model, newest version)", score(cases, c -> Prediction.of(embedded.configure(
+            c.request(), promptOf(c.request()), ModelChoice.forced(newestVersionCard(c, catalog))).params()), false));
         ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10);
         rows.put("in-context (kNN stand-in selector)", evaluateEndToEnd(embedded, selector,
             ParamEvaluation::promptOf, cases));
@@ -379,6 +399,7 @@ public final class ParamEvaluation {
         case "similar" -> b.similarWeight(v);
         case "minDemos" -> b.minDemos((int) v);
         case "alt" -> b.alternatives(4, v);
+        case "otherVersion" -> b.otherVersionWeight(v);
         default -> throw new IllegalArgumentException("unknown setting " + p[0]);
       }
     }
