@@ -11,11 +11,15 @@
 # About 6,600 UNet steps of batch 12: 0.5 s a step alone on the 2-core build machine, about 1 s
 # with another heavy process beside it. Needs ~1.5 GB of memory; no data files, no network.
 #
-# Usage, from the repository root: chatgen-diffusion/train-tiny-model.sh [WORK_DIR]
+# Usage, from the repository root: chatgen-diffusion/train-tiny-model.sh [WORK_DIR [OUT_DIR]]
+# OUT_DIR defaults to the shipped resource folder; give another one to retrain without replacing the
+# shipped files (e.g. to check that the recipe reproduces them: TinyModelBenchmark --checkpoint).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="${1:-/tmp/chatgen-tiny-train}"
-mkdir -p "$work"
+out="${2:-chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny}"
+mkdir -p "$work" "$out"
+start=$SECONDS
 mvn -B -o -q install -DskipTests
 cp="chatgen-diffusion/target/classes:examples/target/lib/*"
 # PyTorch 2.7.1's oneDNN AVX2/AVX-512 convolution gradients are wrong on some CPUs (TrainTinyModel
@@ -30,4 +34,5 @@ train --save-dir="$work/2" --out="$work/2/out" --resume="$work/1/unet.safetensor
 train --save-dir="$work/3" --out="$work/3/out" --resume="$work/2/unet.safetensors" --unet-steps=1500 \
   --offset-noise=0.7
 train --save-dir="$work/4" --resume="$work/3/unet.safetensors" --unet-steps=2500 --offset-noise=0.7 \
-  --figure-weight=4 --out=chatgen-diffusion/src/main/resources/io/chatgen/diffusion/tiny
+  --figure-weight=4 --out="$out"
+echo "trained the tiny model into $out in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
