@@ -78,6 +78,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   private final double docWeight;
   private final double similarWeight;
   private final double otherVersionWeight;
+  private final double hedge;
   private final @Nullable Long fixedSeed;
   private final int alternatives;
   private final double alternativeWeight;
@@ -93,6 +94,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     this.docWeight = b.docWeight;
     this.similarWeight = b.similarWeight;
     this.otherVersionWeight = b.otherVersionWeight;
+    this.hedge = b.hedge;
     this.fixedSeed = b.fixedSeed;
     this.alternatives = b.alternatives;
     this.alternativeWeight = b.alternativeWeight;
@@ -116,7 +118,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
 
   @Override
   public String describe() {
-    return "InContextConfigurator k=" + k + " power=" + power + " otherVersionWeight=" + otherVersionWeight + " ("
+    return "InContextConfigurator k=" + k + " power=" + power + " otherVersionWeight=" + otherVersionWeight + " hedge="
+        + hedge + " ("
         + resource.provenance() + ")";
   }
 
@@ -137,7 +140,9 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     overrides.check(schema);
     ChatWishes wishes = ChatWishes.parse(request.userText(), schema);
     Retrieval r = retrieve(request, prompt, card);
-    return decide(r, alternatives(request, prompt, choice), schema, wishes, overrides, request.userText());
+    List<Weighted> others = new ArrayList<>(alternatives(request, prompt, choice));
+    others.addAll(hedge(request, prompt, choice));
+    return decide(r, others, schema, wishes, overrides, request.userText());
   }
 
   /**
@@ -163,6 +168,24 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       addEvidence(out, nearest(q, demos, demos.size(), versionWeights(alt.model(), demos)), mass,
           x -> "image " + x.demo().imageId() + label);
     }
+    return out;
+  }
+
+  /**
+   * When the selector is unsure, the k demonstrations nearest to the request, of any model, vote
+   * with mass {@code hedge x (1 - p)} (p: the chosen model's probability): the settings used for
+   * requests like this one, which a wrong choice of model does not change. A forced choice has p = 1.
+   */
+  private List<Weighted> hedge(ChatRequest request, RewrittenPrompt prompt, ModelChoice choice) {
+    double mass = hedge * (1 - Math.min(1, Math.max(0, choice.probability())));
+    if (!(mass > 0)) {
+      return List.of();
+    }
+    List<Weighted> out = new ArrayList<>();
+    String label = String.format(" of a request like this one (selection p=%.2f)", choice.probability());
+    List<Neighbor> near = resource.nearest(query(request, prompt), k).stream()
+        .map(h -> new Neighbor(h.demo(), h.similarity())).toList();
+    addEvidence(out, near, mass, x -> "image " + x.demo().imageId() + label);
     return out;
   }
 
@@ -634,6 +657,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     private double docWeight = 0.1;
     private double similarWeight = 0.25;
     private double otherVersionWeight = 0.25;
+    private double hedge = 4;
     private @Nullable Long fixedSeed;
     private int alternatives = 4;
     private double alternativeWeight = 1.0;
@@ -718,6 +742,21 @@ public final class InContextConfigurator implements ParamConfigurator, Described
         throw new InvalidRequestException("otherVersionWeight must be 0 to 1, was " + w);
       }
       this.otherVersionWeight = w;
+      return this;
+    }
+
+    /**
+     * How much the demonstrations nearest to the request, of any model, vote when the selector is
+     * unsure: {@code weight x (1 - p)} against the chosen model's own demonstrations' 1, where p
+     * is the chosen model's probability (default 4; 0 turns this off; a forced choice has p = 1).
+     * With a TF-IDF kNN selector on held-out train chats, 4 raised parameter accuracy with the
+     * chosen model from 0.508 to 0.533 (0.579 to 0.608 for models with >= 10 demos).
+     */
+    public Builder hedge(double weight) {
+      if (!(weight >= 0 && weight <= 100)) {
+        throw new InvalidRequestException("hedge must be 0 to 100, was " + weight);
+      }
+      this.hedge = weight;
       return this;
     }
 

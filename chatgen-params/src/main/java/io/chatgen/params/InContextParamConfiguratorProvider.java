@@ -15,13 +15,19 @@ import java.util.Optional;
  * Offers the {@link InContextConfigurator} to the pipeline through {@code ServiceLoader}, with the
  * resource shipped in this jar. Options: {@value #RESOURCE_OPTION} names a resource file written
  * by {@link io.chatgen.params.resource.ParamResourceBuilder} to use instead; {@value #K_OPTION}
- * sets how many demonstrations vote.
+ * sets how many demonstrations vote, {@value #HEDGE_OPTION} and {@value #OTHER_VERSION_OPTION} the
+ * builder's {@link InContextConfigurator.Builder#hedge} and {@link
+ * InContextConfigurator.Builder#otherVersionWeight}.
  */
 public final class InContextParamConfiguratorProvider implements ParamConfiguratorProvider {
   /** Option: path of a resource file to load instead of the shipped one. */
   public static final String RESOURCE_OPTION = "params.resource";
   /** Option: how many nearest demonstrations vote. */
   public static final String K_OPTION = "params.k";
+  /** Option: how much requests like this one vote when the selector is unsure. */
+  public static final String HEDGE_OPTION = "params.hedge";
+  /** Option: how much demonstrations of the model's other versions count. */
+  public static final String OTHER_VERSION_OPTION = "params.otherVersionWeight";
 
   @Override
   public ParamConfigurator create(StageContext context) {
@@ -35,14 +41,19 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
         throw new ModelLoadException("cannot read the parameter resource " + p + ": " + e.getMessage(), e);
       }
     }
-    context.option(K_OPTION).ifPresent(k -> {
-      try {
-        b.k(Integer.parseInt(k.trim()));
-      } catch (NumberFormatException e) {
-        throw new io.chatgen.core.InvalidRequestException(K_OPTION + " must be a whole number, was \"" + k + "\"");
-      }
-    });
+    context.option(K_OPTION).ifPresent(k -> b.k((int) number(K_OPTION, k, true)));
+    context.option(HEDGE_OPTION).ifPresent(h -> b.hedge(number(HEDGE_OPTION, h, false)));
+    context.option(OTHER_VERSION_OPTION).ifPresent(w -> b.otherVersionWeight(number(OTHER_VERSION_OPTION, w, false)));
     return b.build();
+  }
+
+  private static double number(String option, String text, boolean whole) {
+    try {
+      return whole ? Integer.parseInt(text.trim()) : Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new io.chatgen.core.InvalidRequestException(option + " must be a " + (whole ? "whole " : "")
+          + "number, was \"" + text + "\"");
+    }
   }
 
   @Override

@@ -167,8 +167,9 @@ class InContextConfiguratorTest {
     // the equally likely anime model's demos agree on one
     assertThat(p.params().sampler()).isEqualTo(Sampler.DPMPP_SDE_KARRAS);
     assertThat(p.reasons().get(Param.SAMPLER)).contains("runner-up Anime Blend");
+    // without runners-up (and without the hedge, which hears the same anime demos)
     InContextConfigurator off = InContextConfigurator.builder().resource(Fixtures.resource()).alternatives(0, 0)
-        .build();
+        .hedge(0).build();
     assertThat(off.configure(ChatRequest.of("anime girl"), new RewrittenPrompt("anime girl", ""), unsure).params()
         .sampler()).isNotEqualTo(Sampler.DPMPP_SDE_KARRAS);
   }
@@ -213,6 +214,22 @@ class InContextConfiguratorTest {
       String sampler, int steps) {
     return new Demonstration(image, 3, version, prompt, null, sampler, steps, 7.0, 1L, 512, 512,
         2, false, true, "train");
+  }
+
+  @Test
+  void an_unsure_selection_hedges_with_the_demonstrations_nearest_to_the_request() {
+    RewrittenPrompt anime = new RewrittenPrompt("anime girl smiling, cherry blossoms", "");
+    ModelChoice unsure = new ModelChoice(List.of(new ScoredModel(Fixtures.SCENERY, 0.2)), List.of());
+    ConfiguredParams hedged = c.configure(ChatRequest.of("an anime girl"), anime, unsure);
+    assertThat(hedged.params().sampler()).isEqualTo(Sampler.DPMPP_SDE_KARRAS);
+    assertThat(hedged.params().steps()).isEqualTo(28);
+    assertThat(hedged.reasons().get(Param.SAMPLER)).contains("image 202 of a request like this one (selection p=0.20)");
+    // sure of the model: its own demonstrations decide
+    ConfiguredParams sure = c.configure(ChatRequest.of("an anime girl"), anime, ModelChoice.forced(Fixtures.SCENERY));
+    assertThat(sure.params().sampler()).isNotEqualTo(Sampler.DPMPP_SDE_KARRAS);
+    InContextConfigurator off = InContextConfigurator.builder().resource(Fixtures.resource()).hedge(0).build();
+    assertThat(off.configure(ChatRequest.of("an anime girl"), anime, unsure).params().sampler())
+        .isEqualTo(sure.params().sampler());
   }
 
   @Test

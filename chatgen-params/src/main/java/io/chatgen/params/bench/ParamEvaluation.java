@@ -400,6 +400,7 @@ public final class ParamEvaluation {
         case "minDemos" -> b.minDemos((int) v);
         case "alt" -> b.alternatives(4, v);
         case "otherVersion" -> b.otherVersionWeight(v);
+        case "hedge" -> b.hedge(v);
         default -> throw new IllegalArgumentException("unknown setting " + p[0]);
       }
     }

@@ -56,6 +56,7 @@ public final class ParamResource {
   private final Map<Long, List<DemoRecord>> byModel;
   private final Map<Long, ModelFacts> models;
   private final String provenance;
+  private volatile @Nullable DemoIndex index;
 
   private ParamResource(HashedTfIdf vectorizer, List<DemoRecord> demos, Map<Long, ModelFacts> models,
       String provenance) {
@@ -133,6 +134,36 @@ public final class ParamResource {
   /** All demonstrations. */
   public List<DemoRecord> demos() {
     return demos;
+  }
+
+  /**
+   * A demonstration with its similarity to a query.
+   *
+   * @param demo the demonstration
+   * @param similarity cosine similarity of its prompt to the query, in (0, 1]
+   */
+  public record Hit(DemoRecord demo, double similarity) {}
+
+  /**
+   * The k demonstrations of any model whose prompts are most similar to {@code q} (a vector of
+   * {@link #vectorizer()}), most similar first; those sharing no feature with it are left out.
+   * The index behind this is built on first use.
+   */
+  public List<Hit> nearest(SparseVector q, int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, was " + k);
+    }
+    DemoIndex i = index;
+    if (i == null) {
+      synchronized (this) {
+        i = index;
+        if (i == null) {
+          i = DemoIndex.of(demos);
+          index = i;
+        }
+      }
+    }
+    return i.nearest(q, k);
   }
 
   /** The demonstrations of one model (empty when none). */
