@@ -295,6 +295,12 @@ public final class ParamEvaluation {
   public static void main(String[] args) {
     Path data = Path.of(args.length > 0 && !args[0].startsWith("--") ? args[0] : "../shared/civitai");
     boolean tune = Arrays.asList(args).contains("--tune");
+    // --rewrite: the configurator hears the embedded rewriter's prompt, as in the pipeline, not the chat again
+    Map<ChatRequest, RewrittenPrompt> rewritten = new HashMap<>();
+    io.chatgen.core.rewrite.EmbeddedPromptRewriter rewriter = Arrays.asList(args).contains("--rewrite")
+        ? io.chatgen.core.rewrite.EmbeddedPromptRewriter.create() : null;
+    Function<ChatRequest, RewrittenPrompt> prompts = rewriter == null ? ParamEvaluation::promptOf
+        : r -> rewritten.computeIfAbsent(r, rewriter::rewrite);
     ModelCatalog catalog = ModelCatalog.readJsonl(data.resolve("models.jsonl"), ReadMode.STRICT);
     List<Demonstration> all = Demonstration.read(data.resolve("demos.jsonl"), ReadMode.LENIENT).records();
     List<Demonstration> train = all.stream().filter(d -> d.split().equals("train")).toList();
@@ -315,6 +321,9 @@ public final class ParamEvaluation {
       // the test split's models have at least 10 demos; most chats-train models have 1-3
       sets.put("chats-train, models with >= 10 train demos (leave-one-out)", ct.stream()
           .filter(c -> trainByModel.getOrDefault(c.gold().modelId(), List.of()).size() >= 10).toList());
+      // test-fewshot's models have 2 train demos: here one is left out, so 2-3 is the nearest match
+      sets.put("chats-train, models with 2-3 train demos (leave-one-out)", ct.stream()
+          .filter(c -> trainByModel.getOrDefault(c.gold().modelId(), List.of()).size() / 2 == 1).toList());
     } else {
       List<Case> cs = cases(ChatSample.read(data.resolve("chats.jsonl"), ReadMode.STRICT).records(), all);
       sets.put("test", cs.stream().filter(c -> c.split().equals("test")).toList());
@@ -344,19 +353,19 @@ public final class ParamEvaluation {
             InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
                 .resource(shipped.without(Set.of(c.gold().imageId()))).build();
             ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10, c.gold().imageId());
-            RewrittenPrompt rp = promptOf(c.request());
+            RewrittenPrompt rp = prompts.apply(c.request());
             return Prediction.of(loo.configure(c.request(), rp, selector.select(c.request(), rp)).params());
           }, false));
           rows.put("in-context LOO " + setting, score(cases, c -> {
             InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
                 .resource(shipped.without(Set.of(c.gold().imageId()))).build();
-            return Prediction.of(loo.configure(c.request(), promptOf(c.request()),
+            return Prediction.of(loo.configure(c.request(), prompts.apply(c.request()),
                 ModelChoice.forced(goldCard(c, catalog))).params());
           }, false));
           rows.put("in-context LOO, newest version " + setting, score(cases, c -> {
             InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
                 .resource(shipped.without(Set.of(c.gold().imageId()))).build();
-            return Prediction.of(loo.configure(c.request(), promptOf(c.request()),
+            return Prediction.of(loo.configure(c.request(), prompts.apply(c.request()),
                 ModelChoice.forced(newestVersionCard(c, catalog))).params());
           }, false));
         }
