@@ -349,25 +349,19 @@ public final class ParamEvaluation {
       }, false));
       if (tune) {
         for (String setting : settings(args)) {
+          Function<Case, InContextConfigurator> loo = c -> configure(InContextConfigurator.builder(), setting)
+              .resource(shipped.without(Set.of(c.gold().imageId()))).build();
           rows.put("e2e LOO " + setting, score(cases, c -> {
-            InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
-                .resource(shipped.without(Set.of(c.gold().imageId()))).build();
             ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10, c.gold().imageId());
             RewrittenPrompt rp = prompts.apply(c.request());
-            return Prediction.of(loo.configure(c.request(), rp, selector.select(c.request(), rp)).params());
+            return Prediction.of(loo.apply(c).configure(c.request(), rp, selector.select(c.request(), rp)).params());
           }, false));
-          rows.put("in-context LOO " + setting, score(cases, c -> {
-            InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
-                .resource(shipped.without(Set.of(c.gold().imageId()))).build();
-            return Prediction.of(loo.configure(c.request(), prompts.apply(c.request()),
-                ModelChoice.forced(goldCard(c, catalog))).params());
-          }, false));
-          rows.put("in-context LOO, newest version " + setting, score(cases, c -> {
-            InContextConfigurator loo = configure(InContextConfigurator.builder(), setting)
-                .resource(shipped.without(Set.of(c.gold().imageId()))).build();
-            return Prediction.of(loo.configure(c.request(), prompts.apply(c.request()),
-                ModelChoice.forced(newestVersionCard(c, catalog))).params());
-          }, false));
+          Map<String, Function<Case, ModelCard>> cards = new LinkedHashMap<>();
+          cards.put("in-context LOO ", c -> goldCard(c, catalog));
+          cards.put("in-context LOO, newest version ", c -> newestVersionCard(c, catalog));
+          cards.forEach((label, card) -> rows.put(label + setting, score(cases, c -> Prediction.of(loo.apply(c)
+              .configure(c.request(), prompts.apply(c.request()), ModelChoice.forced(card.apply(c))).params()),
+              false)));
         }
       } else {
         // warm up the JIT so the latency is the steady state a server sees
