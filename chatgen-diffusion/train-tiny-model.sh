@@ -8,8 +8,11 @@
 #   2. 2000 steps with offset noise 0.7 (the caption has to matter),
 #   3. 1500 more steps of the same,
 #   4. 2500 steps with the loss weighted 5x on the figure's pixels (its colour follows the caption).
-# About 6,600 UNet steps of batch 12: 0.5 s a step alone on the 2-core build machine, about 1 s
-# with another heavy process beside it. Needs ~1.5 GB of memory; no data files, no network.
+# About 6,600 UNet steps of batch 12 on one thread: 1 h 34 min in one run on the 2-core build
+# machine (2026-11-26). Needs ~1 GB of memory; no data files, no network. Runs are not
+# deterministic, and that rerun drew far worse than the shipped checkpoint (see TrainTinyModel's
+# javadoc): score a result with TinyModelBenchmark --checkpoint OUT_DIR/tiny-sd.safetensors
+# before shipping it.
 #
 # Usage, from the repository root: chatgen-diffusion/train-tiny-model.sh [WORK_DIR [OUT_DIR]]
 # OUT_DIR defaults to the shipped resource folder; give another one to retrain without replacing the
