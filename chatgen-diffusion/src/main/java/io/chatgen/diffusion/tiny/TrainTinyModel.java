@@ -452,11 +452,13 @@ public final class TrainTinyModel {
       adam.step(lrAt(lr, step, steps));
       tUpdate += System.nanoTime() - tStep;
       ema.update(step);
+      // averaged over the steps this run makes: --stop-after may end it before the schedule does
+      int last = Math.min(steps, stopAfter);
       if (step <= 200) {
-        first += loss / Math.min(200, steps);
+        first += loss / Math.min(200, last);
       }
-      if (step > steps - 200) {
-        recent += loss / Math.min(200, steps);
+      if (step > last - 200) {
+        recent += loss / Math.min(200, last);
       }
       window += loss;
       if (step <= 3) {
