@@ -9,10 +9,11 @@
 #   3. 1500 more steps of the same,
 #   4. 2500 steps with the loss weighted 5x on the figure's pixels (its colour follows the caption).
 # About 6,600 UNet steps of batch 12 on one thread: 1 h 34 min in one run on the 2-core build
-# machine (2026-11-26). Needs ~1 GB of memory; no data files, no network. Runs are not
-# deterministic, and that rerun drew far worse than the shipped checkpoint (see TrainTinyModel's
-# javadoc): score a result with TinyModelBenchmark --checkpoint OUT_DIR/tiny-sd.safetensors
-# before shipping it.
+# machine (2026-11-26). Needs ~1 GB of memory; no data files, no network. Deterministic for a
+# given code version and seed, but the result depends on the random draw: that rerun (whose first
+# run draws its numbers differently from the one that made the shipped checkpoint) drew far worse
+# than the shipped model (see TrainTinyModel's javadoc). Score a result with
+# TinyModelBenchmark --checkpoint OUT_DIR/tiny-sd.safetensors before shipping it.
 #
 # Usage, from the repository root: chatgen-diffusion/train-tiny-model.sh [WORK_DIR [OUT_DIR]]
 # OUT_DIR defaults to the shipped resource folder; give another one to retrain without replacing the
