@@ -118,9 +118,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
 
   @Override
   public String describe() {
-    return "InContextConfigurator k=" + k + " power=" + power + " otherVersionWeight=" + otherVersionWeight + " hedge="
-        + hedge + " ("
-        + resource.provenance() + ")";
+    return "InContextConfigurator k=" + k + " power=" + power + " otherVersionWeight=" + otherVersionWeight
+        + " hedge=" + hedge + " (" + resource.provenance() + ")";
   }
 
   @Override
@@ -139,9 +138,11 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     ParamSchema schema = ParamSchema.forBase(card.base());
     overrides.check(schema);
     ChatWishes wishes = ChatWishes.parse(request.userText(), schema);
-    Retrieval r = retrieve(request, prompt, card);
-    List<Weighted> others = new ArrayList<>(alternatives(request, prompt, choice));
-    others.addAll(hedge(request, prompt, choice));
+    // the request is vectorized once: the model's own demos, the runners-up and the hedge all rank by it
+    SparseVector q = query(request, prompt);
+    Retrieval r = retrieve(q, card);
+    List<Weighted> others = new ArrayList<>(alternatives(q, choice));
+    others.addAll(hedge(q, choice));
     return decide(r, others, schema, wishes, overrides, request.userText());
   }
 
@@ -150,11 +151,10 @@ public final class InContextConfigurator implements ParamConfigurator, Described
    * relative to the chosen model's: when the selector is unsure, values that the likely models
    * share win. A forced choice has no runners-up, so this is empty.
    */
-  private List<Weighted> alternatives(ChatRequest request, RewrittenPrompt prompt, ModelChoice choice) {
+  private List<Weighted> alternatives(SparseVector q, ModelChoice choice) {
     if (alternatives == 0 || alternativeWeight == 0 || choice.alternatives().isEmpty()) {
       return List.of();
     }
-    SparseVector q = query(request, prompt);
     double p0 = Math.max(choice.probability(), 1e-9);
     List<Weighted> out = new ArrayList<>();
     int n = 0;
@@ -176,14 +176,14 @@ public final class InContextConfigurator implements ParamConfigurator, Described
    * with mass {@code hedge x (1 - p)} (p: the chosen model's probability): the settings used for
    * requests like this one, which a wrong choice of model does not change. A forced choice has p = 1.
    */
-  private List<Weighted> hedge(ChatRequest request, RewrittenPrompt prompt, ModelChoice choice) {
+  private List<Weighted> hedge(SparseVector q, ModelChoice choice) {
     double mass = hedge * (1 - Math.min(1, Math.max(0, choice.probability())));
     if (!(mass > 0)) {
       return List.of();
     }
     List<Weighted> out = new ArrayList<>();
     String label = String.format(" of a request like this one (selection p=%.2f)", choice.probability());
-    List<Neighbor> near = resource.nearest(query(request, prompt), k).stream()
+    List<Neighbor> near = resource.nearest(q, k).stream()
         .map(h -> new Neighbor(h.demo(), h.similarity())).toList();
     addEvidence(out, near, mass, x -> "image " + x.demo().imageId() + label);
     return out;
@@ -205,7 +205,10 @@ public final class InContextConfigurator implements ParamConfigurator, Described
 
   /** Retrieves the documentation and the demonstrations nearest to a request for a model. */
   public Retrieval retrieve(ChatRequest request, RewrittenPrompt prompt, ModelCard card) {
-    SparseVector q = query(request, prompt);
+    return retrieve(query(request, prompt), card);
+  }
+
+  private Retrieval retrieve(SparseVector q, ModelCard card) {
     List<DemoRecord> own = resource.demosOf(card.id());
     List<Neighbor> ownNeighbors = nearest(q, own, own.size(), versionWeights(card, own));
     List<SimilarModel> similar = List.of();
@@ -238,7 +241,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     for (DemoRecord d : demos) {
       out.add(new Neighbor(d, Math.max(0, Math.min(1, q.dot(d.features()))), weight.applyAsDouble(d)));
     }
-    // stable: equal relevance keeps the resource's (chronological) order
+    // stable: equal ballots keep the resource's (chronological) order
     out.sort(Comparator.comparingDouble(this::ballot).reversed());
     return out.size() > limit ? out.subList(0, limit) : out;
   }
