@@ -416,9 +416,11 @@ public final class TrainTinyModel {
         ts[i] = t;
         double a = Math.sqrt(alphaBar[t]);
         double s = Math.sqrt(1 - alphaBar[t]);
-        // offset noise: one extra Gaussian per latent channel, constant over the picture
+        // offset noise: one extra Gaussian per latent channel, constant over the picture. Without
+        // it none is drawn, so that a run without offset noise draws the same numbers as the run
+        // that began the shipped checkpoint (made before the option existed): the recipe rebuilds it
         float[] offset = new float[pool.shape[0] > 0 ? (int) pool.shape[0] : 1];
-        for (int c = 0; c < offset.length; c++) {
+        for (int c = 0; c < offset.length && offsetNoise != 0; c++) {
           offset[c] = (float) (offsetNoise * rnd.nextGaussian());
         }
         int plane = per / offset.length;
