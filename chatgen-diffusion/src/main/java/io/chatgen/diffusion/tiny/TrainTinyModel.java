@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Trains the embedded tiny model and writes the shipped files ({@code tiny-sd.safetensors},
@@ -112,6 +113,14 @@ import java.util.SplittableRandom;
  * combine with {@code --vae-steps=0} to skip the VAE).
  */
 public final class TrainTinyModel {
+  /** How often one batch's backward pass is computed before its gradient is given up as bad. */
+  private static final int BACKWARD_ATTEMPTS = 3;
+  /**
+   * A gradient norm above this is computed again before it is used: with global clipping at 1 the
+   * healthy norms of these runs stay far below it.
+   */
+  private static final double SUSPECT_GRADIENT_NORM = 1e4;
+
   /** File name of the shipped checkpoint. */
   public static final String CHECKPOINT_FILE = "tiny-sd.safetensors";
   /** Image side the model is trained at. */
@@ -399,6 +408,7 @@ public final class TrainTinyModel {
     long tForward = 0;
     long tBackward = 0;
     long tUpdate = 0;
+    int recomputed = 0;
     for (int step = 1; step <= steps; step++) {
       int[] ids = new int[batch * 77];
       float[] x0 = new float[batch * per];
@@ -435,24 +445,42 @@ public final class TrainTinyModel {
       // clip skip 1 only: with clip skip 2 the last text layer gets no gradient at all, which the
       // optimiser would have to special-case; clip skip 2 still runs on the result (untrained path)
       int clipSkip = 1;
-      double loss;
+      double loss = 0;
       long tStep = System.nanoTime();
-      try (NDManager m = model.manager().newSubManager();
-          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray tokens = m.create(ids, new Shape(batch, 77));
-        NDArray context = model.encodeText(tokens, clipSkip);
-        long[] shape = new long[] {batch, pool.shape[0], pool.shape[1], pool.shape[2]};
-        NDArray latents = m.create(xt, new Shape(shape));
-        NDArray eps = m.create(noise, new Shape(shape));
-        NDArray pred = model.predictNoise(latents, m.create(ts), context);
-        NDArray mse = figureWeight == 0 ? pred.sub(eps).square().mean()
-            : pred.sub(eps).square().mul(m.create(weights, new Shape(shape))).mean();
-        loss = mse.getFloat();
-        tForward += System.nanoTime() - tStep;
-        gc.backward(mse);
-        tBackward += System.nanoTime() - tStep;
+      double previousNorm = Double.NaN;
+      for (int attempt = 1; attempt <= BACKWARD_ATTEMPTS; attempt++) {
+        try (NDManager m = model.manager().newSubManager();
+            GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDArray tokens = m.create(ids, new Shape(batch, 77));
+          NDArray context = model.encodeText(tokens, clipSkip);
+          long[] shape = new long[] {batch, pool.shape[0], pool.shape[1], pool.shape[2]};
+          NDArray latents = m.create(xt, new Shape(shape));
+          NDArray eps = m.create(noise, new Shape(shape));
+          NDArray pred = model.predictNoise(latents, m.create(ts), context);
+          NDArray mse = figureWeight == 0 ? pred.sub(eps).square().mean()
+              : pred.sub(eps).square().mul(m.create(weights, new Shape(shape))).mean();
+          loss = mse.getFloat();
+          tForward += System.nanoTime() - tStep;
+          gc.backward(mse);
+          tBackward += System.nanoTime() - tStep;
+        }
+        checkFinite(loss, "UNet", step);
+        // PyTorch's CPU backward now and then writes garbage gradients (|g| up to 1e26, so the norm
+        // overflows) for a batch whose loss is right, and not again for the same batch (one in ~150
+        // repeats of one batch on this machine): the batch is computed again, so that a run is
+        // deterministic and no step follows garbage. A huge norm that repeats exactly is real.
+        double norm = adam.gradientNorm();
+        if (usableGradient(norm, previousNorm)) {
+          break;
+        }
+        recomputed++;
+        say("step %d: gradient norm %s with loss %.5f, computing the batch again (%d so far)", step, norm, loss,
+            recomputed);
+        previousNorm = norm;
+        if (attempt < BACKWARD_ATTEMPTS) {
+          adam.discardGradients();
+        }
       }
-      checkFinite(loss, "UNet", step);
       adam.step(lrAt(lr, step, steps));
       tUpdate += System.nanoTime() - tStep;
       ema.update(step);
@@ -483,8 +511,19 @@ public final class TrainTinyModel {
       }
     }
     adam.release();
+    say("%d batches had a bad backward pass and were computed again; %d steps skipped", recomputed, adam.skipped);
     ema.copyInto(trainable);
     return new double[] {first, recent};
+  }
+
+  /**
+   * Whether a batch's gradient, of global norm {@code norm}, may be used: finite, and either below
+   * {@link #SUSPECT_GRADIENT_NORM} or exactly the norm the same batch gave before ({@code
+   * previousNorm}, NaN on the first computation), which makes a huge gradient real rather than a
+   * fault of the backward pass.
+   */
+  static boolean usableGradient(double norm, double previousNorm) {
+    return Double.isFinite(norm) && (norm < SUSPECT_GRADIENT_NORM || norm == previousNorm);
   }
 
   /**
@@ -661,6 +700,38 @@ public final class TrainTinyModel {
       }
     }
 
+    /** The global norm of the collected gradients; not finite when one of them is not. */
+    double gradientNorm() {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        return Math.sqrt(squaredNorm(null));
+      }
+    }
+
+    /** Forgets the collected gradients (sets them to zero). */
+    void discardGradients() {
+      for (NDArray p : params.values()) {
+        try (NDArray g = p.getGradient()) {
+          zero(g);
+        }
+      }
+    }
+
+    /** Sum of squared gradients; the name of the first non-finite one goes into {@code firstBad[0]}. */
+    private double squaredNorm(String @Nullable [] firstBad) {
+      double sq = 0;
+      for (Map.Entry<String, NDArray> e : params.entrySet()) {
+        try (NDArray g = e.getValue().getGradient(); NDArray s2 = g.square().sum()) {
+          float v = s2.getFloat();
+          if (!Float.isFinite(v) && firstBad != null && firstBad[0] == null) {
+            firstBad[0] = e.getKey();
+          }
+          sq += v;
+        }
+      }
+      return sq;
+    }
+
     private void update(double lr) {
       t++;
       attempts++;
@@ -669,28 +740,15 @@ public final class TrainTinyModel {
       double c1 = 1 - Math.pow(b1, t);
       double c2 = 1 - Math.pow(b2, t);
       // global gradient-norm clipping: one bad batch must not throw the weights into NaN territory
-      double sq = 0;
-      String bad = null;
-      for (Map.Entry<String, NDArray> e : params.entrySet()) {
-        try (NDArray g = e.getValue().getGradient(); NDArray s2 = g.square().sum()) {
-          float v = s2.getFloat();
-          if (!Float.isFinite(v) && bad == null) {
-            bad = e.getKey();
-          }
-          sq += v;
-        }
-      }
-      double norm = Math.sqrt(sq);
+      String[] firstBad = new String[1];
+      double norm = Math.sqrt(squaredNorm(firstBad));
+      String bad = firstBad[0];
       if (!Double.isFinite(norm)) {
         // a non-finite gradient (seen about once per few hundred steps with a finite loss) is
         // skipped rather than applied; many of them mean the learning rate is too high
         skipped++;
         t--;
-        for (NDArray p : params.values()) {
-          try (NDArray g = p.getGradient()) {
-            zero(g);
-          }
-        }
+        discardGradients();
         if (skipped > 20 && skipped > attempts / 10) {
           throw new IllegalStateException(skipped + " non-finite gradients in " + attempts + " steps; lower the"
               + " learning rate (--lr / --vae-lr)");
