@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import io.chatgen.core.DataFormatException;
 import io.chatgen.core.InvalidRequestException;
+import io.chatgen.core.text.SparseIndex;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.modeltoken.encoder.ArtifactFiles;
 import java.io.IOException;
@@ -32,10 +33,7 @@ public final class NeighbourMemory {
   private final int[] docStart;
   private final int[] featIdx;
   private final byte[] featVal;
-  private final int[] postBucket;
-  private final int[] postStart;
-  private final int[] postDoc;
-  private final float[] postVal;
+  private final SparseIndex index;
 
   private NeighbourMemory(long[] docModel, int[] docStart, int[] featIdx, byte[] featVal) {
     if (docStart.length != docModel.length + 1 || docStart[docModel.length] != featIdx.length
@@ -47,10 +45,7 @@ public final class NeighbourMemory {
     this.docStart = docStart;
     this.featIdx = featIdx;
     this.featVal = featVal;
-    // inverted index: bucket -> (doc, weight), built on load to keep the file small; one
-    // primitive sort of (bucket, position) keys, so that adding prompts online stays fast
-    int total = featIdx.length;
-    int[] docOf = new int[total];
+    float[] weights = new float[featVal.length];
     for (int doc = 0; doc < docModel.length; doc++) {
       for (int k = docStart[doc]; k < docStart[doc + 1]; k++) {
         if (k > docStart[doc] && featIdx[k] <= featIdx[k - 1]) {
@@ -59,33 +54,16 @@ public final class NeighbourMemory {
         if (featIdx[k] < 0) {
           throw new DataFormatException("neighbour memory document " + doc + " has a negative feature id");
         }
-        docOf[k] = doc;
+        weights[k] = (featVal[k] & 0xff) / 255f;
       }
     }
-    long[] keys = new long[total];
-    for (int k = 0; k < total; k++) {
-      keys[k] = ((long) featIdx[k] << 32) | k;
+    // the inverted index is built on load to keep the file small (one primitive sort, so that
+    // adding prompts online stays fast)
+    try {
+      this.index = SparseIndex.of(docStart, featIdx, weights);
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException("neighbour memory: " + e.getMessage(), e);
     }
-    Arrays.sort(keys);
-    int[] buckets = new int[total];
-    int[] starts = new int[total + 1];
-    postDoc = new int[total];
-    postVal = new float[total];
-    int unique = 0;
-    for (int i = 0; i < total; i++) {
-      int bucket = (int) (keys[i] >>> 32);
-      int k = (int) keys[i];
-      if (unique == 0 || buckets[unique - 1] != bucket) {
-        buckets[unique] = bucket;
-        starts[unique] = i;
-        unique++;
-      }
-      postDoc[i] = docOf[k];
-      postVal[i] = (featVal[k] & 0xff) / 255f;
-    }
-    starts[unique] = total;
-    postBucket = Arrays.copyOf(buckets, unique);
-    postStart = Arrays.copyOf(starts, unique + 1);
   }
 
   /** A memory of vectors (from {@code HashedTextEncoder.features}) and their model ids. */
@@ -181,55 +159,12 @@ public final class NeighbourMemory {
     if (k < 1) {
       throw new InvalidRequestException("k must be >= 1, was " + k);
     }
-    float[] scores = new float[docModel.length];
-    boolean[] seen = new boolean[docModel.length];
-    List<Integer> touched = new ArrayList<>();
-    for (int q = 0; q < query.size(); q++) {
-      int p = Arrays.binarySearch(postBucket, query.indices()[q]);
-      if (p < 0) {
-        continue;
-      }
-      float qv = query.values()[q];
-      for (int s = postStart[p]; s < postStart[p + 1]; s++) {
-        int doc = postDoc[s];
-        if (!seen[doc]) {
-          seen[doc] = true;
-          touched.add(doc);
-        }
-        scores[doc] += qv * postVal[s];
-      }
+    SparseIndex.Hits hits = index.nearest(query, k);
+    float[] sims = new float[hits.size()];
+    for (int i = 0; i < sims.length; i++) {
+      sims[i] = (float) hits.scores()[i];
     }
-    // partial selection of the k best among the touched documents
-    int n = Math.min(k, touched.size());
-    int[] best = new int[n];
-    int filled = 0;
-    for (int doc : touched) {
-      float sc = scores[doc];
-      if (sc <= 0) {
-        continue;
-      }
-      if (filled < n) {
-        int j = filled++;
-        while (j > 0 && scores[best[j - 1]] < sc) {
-          best[j] = best[j - 1];
-          j--;
-        }
-        best[j] = doc;
-      } else if (sc > scores[best[n - 1]]) {
-        int j = n - 1;
-        while (j > 0 && scores[best[j - 1]] < sc) {
-          best[j] = best[j - 1];
-          j--;
-        }
-        best[j] = doc;
-      }
-    }
-    int[] docs = Arrays.copyOf(best, filled);
-    float[] sims = new float[filled];
-    for (int i = 0; i < filled; i++) {
-      sims[i] = scores[docs[i]];
-    }
-    return new Neighbours(docs, sims);
+    return new Neighbours(hits.docs(), sims);
   }
 
   /**

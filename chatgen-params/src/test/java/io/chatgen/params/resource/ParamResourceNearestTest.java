@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class DemoIndexTest {
+class ParamResourceNearestTest {
   private final ParamResource r = Fixtures.resource();
 
   /** The index must agree with scanning every demonstration. */
