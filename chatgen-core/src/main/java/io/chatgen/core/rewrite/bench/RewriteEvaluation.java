@@ -110,8 +110,8 @@ public final class RewriteEvaluation {
           .build());
     }
     System.out.printf(Locale.ROOT, "%d chats from %s; %s%n", chats.size(), chatsFile, embedded.describe());
-    System.out.printf(Locale.ROOT, "%-22s %-26s %5s %8s %8s %8s %8s %6s %9s %9s%n", "rewriter", "group", "n",
-        "wordP", "wordR", "wordF1", "tagF1", "negF1", "failures", "p50 ms");
+    System.out.printf(Locale.ROOT, "%-22s %-26s %5s %8s %8s %8s %6s %6s %8s %6s %9s %9s%n", "rewriter", "group", "n",
+        "wordP", "wordR", "wordF1", "tagP", "tagR", "tagF1", "negF1", "failures", "p50 ms");
     for (Map.Entry<String, PromptRewriter> e : rewriters.entrySet()) {
       evaluate(e.getKey(), e.getValue(), chats, demos);
     }
@@ -158,6 +158,8 @@ public final class RewriteEvaluation {
       double wp = 0;
       double wr = 0;
       double wf = 0;
+      double tp = 0;
+      double tr = 0;
       double tf = 0;
       double nf = 0;
       int nNeg = 0;
@@ -167,6 +169,8 @@ public final class RewriteEvaluation {
         Row r = rows.get(idx.get(k));
         wp += wordPr.get(idx.get(k))[0];
         wr += wordPr.get(idx.get(k))[1];
+        tp += wordPr.get(idx.get(k))[2];
+        tr += wordPr.get(idx.get(k))[3];
         wf += r.wordF1;
         tf += r.tagF1;
         if (r.hasNeg) {
@@ -178,8 +182,9 @@ public final class RewriteEvaluation {
       }
       Arrays.sort(nanos);
       int n = idx.size();
-      System.out.printf(Locale.ROOT, "%-22s %-26s %5d %8.4f %8.4f %8.4f %8.4f %6.4f %9d %9.3f%n", name, g.getKey(), n,
-          wp / n, wr / n, wf / n, tf / n, nNeg == 0 ? Double.NaN : nf / nNeg, failed, nanos[n / 2] / 1e6);
+      System.out.printf(Locale.ROOT, "%-22s %-26s %5d %8.4f %8.4f %8.4f %6.3f %6.3f %8.4f %6.4f %9d %9.3f%n", name,
+          g.getKey(), n, wp / n, wr / n, wf / n, tp / n, tr / n, tf / n, nNeg == 0 ? Double.NaN : nf / nNeg, failed,
+          nanos[n / 2] / 1e6);
     }
   }
 
@@ -193,13 +198,14 @@ public final class RewriteEvaluation {
       p = rewriter.rewrite(req);
     } catch (ChatGenException e) {
       long t = System.nanoTime() - t0;
-      wordPr.add(new double[] {0, 0});
+      wordPr.add(new double[] {0, 0, 0, 0});
       return new Row(c, d.split(), kind, 0, 0, 0, hasNeg, true, t);
     }
     long t = System.nanoTime() - t0;
     PromptOverlap.Score w = PromptOverlap.words(p.prompt(), d.prompt());
-    wordPr.add(new double[] {w.precision(), w.recall()});
-    double tag = PromptOverlap.tags(p.prompt(), d.prompt()).f1();
+    PromptOverlap.Score tags = PromptOverlap.tags(p.prompt(), d.prompt());
+    wordPr.add(new double[] {w.precision(), w.recall(), tags.precision(), tags.recall()});
+    double tag = tags.f1();
     double negF1 = hasNeg ? PromptOverlap.words(p.negativePrompt(), neg).f1() : 0;
     return new Row(c, d.split(), kind, w.f1(), tag, negF1, hasNeg, false, t);
   }
