@@ -72,7 +72,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
    * Words that only glue a phrase together: kept inside a phrase ("portrait of a knight"), never
    * standing alone as a tag or hanging off a phrase's end.
    */
-  private static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "of", "with", "and", "in", "on", "at",
+  static final Set<String> FUNCTION_WORDS = Set.of("a", "an", "the", "of", "with", "and", "in", "on", "at",
       "to", "for", "by", "from", "into", "onto", "over", "under", "is", "are", "was", "his", "her", "their", "its",
       "this", "that", "these", "those", "some", "very", "as", "like", "or", "it", "he", "she", "they", "be", "up",
       "out", "off", "while", "who", "which", "has", "have", "there", "all", "just", "only", "also", "really");

@@ -10,6 +10,7 @@ import io.chatgen.core.llm.OpenAiChatClient;
 import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
 import io.chatgen.core.rewrite.LlmPromptRewriter;
 import io.chatgen.core.rewrite.PromptOverlap;
+import io.chatgen.core.rewrite.RetrievalPromptRewriter;
 import io.chatgen.core.rewrite.RewriteVocabulary;
 import io.chatgen.core.stage.PromptRewriter;
 import java.nio.file.Path;
@@ -17,11 +18,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -43,7 +46,9 @@ import java.util.function.Predicate;
  * scores only every N-th chat (for development on {@code chats-train.jsonl} against a vocabulary
  * built with the same holdout); {@code --vocab FILE} another vocabulary; {@code --keep P},
  * {@code --style S}, {@code --map P}, {@code --single-word-leftovers} embedded settings; {@code
- * --llm-url URL --llm-model NAME} adds the LLM rewriter.
+ * --retrieval S} adds the {@link io.chatgen.core.rewrite.RetrievalPromptRewriter} over the {@code
+ * train} demonstrations (less those of the chats scored) from similarity S, {@code --retrieval-copy}
+ * without the request's own tags; {@code --llm-url URL --llm-model NAME} adds the LLM rewriter.
  */
 public final class RewriteEvaluation {
   private RewriteEvaluation() {}
@@ -60,6 +65,8 @@ public final class RewriteEvaluation {
     EmbeddedPromptRewriter.Builder eb = EmbeddedPromptRewriter.builder();
     String llmUrl = null;
     String llmModel = null;
+    double retrieval = -1;
+    boolean retrievalCopy = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--shared" -> shared = Path.of(args[++i]);
@@ -78,6 +85,8 @@ public final class RewriteEvaluation {
         case "--no-profile-negatives" -> eb.profileNegatives(false);
         case "--min-profile-similarity" -> eb.minProfileSimilarity(Double.parseDouble(args[++i]));
         case "--min-tag-prompts" -> eb.minTagPrompts(Integer.parseInt(args[++i]));
+        case "--retrieval" -> retrieval = Double.parseDouble(args[++i]);
+        case "--retrieval-copy" -> retrievalCopy = true;
         case "--llm-url" -> llmUrl = args[++i];
         case "--llm-model" -> llmModel = args[++i];
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
@@ -104,6 +113,16 @@ public final class RewriteEvaluation {
     rewriters.put("raw chat (baseline)", r -> new RewrittenPrompt(r.userText(), ""));
     EmbeddedPromptRewriter embedded = eb.build();
     rewriters.put("embedded", embedded);
+    if (retrieval >= 0) {
+      // the train demonstrations, less those of the chats scored here (chats-train asks for train demos)
+      Set<Long> scored = new HashSet<>();
+      chats.forEach(c -> scored.add(c.imageId()));
+      List<Demonstration> train = demos.values().stream()
+          .filter(d -> d.split().equals("train") && !scored.contains(d.imageId()))
+          .sorted(java.util.Comparator.comparingLong(Demonstration::imageId)).toList();
+      rewriters.put("retrieval", RetrievalPromptRewriter.builder().demonstrations(train).base(embedded)
+          .minSimilarity(retrieval).addRequestTags(!retrievalCopy).build());
+    }
     if (llmUrl != null && llmModel != null) {
       rewriters.put("llm " + llmModel, LlmPromptRewriter.builder()
           .client(OpenAiChatClient.builder().baseUrl(llmUrl).model(llmModel).timeout(Duration.ofSeconds(60)).build())
