@@ -63,6 +63,10 @@ public final class ChatGenCommand implements Callable<Integer> {
       description = "Folder of local .safetensors checkpoints; selection is restricted to them.")
   @Nullable Path modelsDir;
 
+  @Option(names = "--demos", paramLabel = "FILE", description = "Demonstrations (demos.jsonl format, train split) whose"
+      + " prompts the rewriter follows when one is similar to the request.")
+  @Nullable Path demos;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Where to write the PNG (default chatgen-SEED.png).")
   @Nullable Path out;
 
@@ -142,6 +146,10 @@ public final class ChatGenCommand implements Callable<Integer> {
         throw new InvalidRequestException("--models-dir " + modelsDir + " is not a folder");
       }
       builder.option("models.dir", modelsDir.toString());
+    }
+    if (demos != null) {
+      // the provider checks the file and says what is wrong with it
+      builder.option("rewrite.demos", demos.toString());
     }
     try (ChatGen discovered = builder.build()) {
       // the restricted variant shares the discovered stages, which the try block closes

@@ -74,6 +74,21 @@ class ChatGenCommandTest {
   }
 
   @Test
+  void follows_a_similar_prompt_of_the_demonstrations_it_is_given(@TempDir Path dir) throws Exception {
+    Path demos = dir.resolve("demos.jsonl");
+    Files.writeString(demos, "{\"imageId\": 7, \"modelId\": 1, \"versionId\": 1, \"prompt\": \"masterpiece, lighthouse,"
+        + " stormy sea, crashing waves, oil painting\", \"negativePrompt\": \"lowres, blurry\", \"split\": \"train\"}\n");
+    Result r = run("", "--plan-only", "--json", "--demos", demos.toString(), "a lighthouse on a stormy sea at night");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonObject plan = JsonParser.parseString(r.out()).getAsJsonObject();
+    assertThat(plan.get("prompt").getAsString()).startsWith("masterpiece, lighthouse, stormy sea, crashing waves");
+    assertThat(plan.get("negativePrompt").getAsString()).isEqualTo("lowres, blurry");
+    Result missing = run("", "--plan-only", "--demos", dir.resolve("none.jsonl").toString(), "a cat");
+    assertThat(missing.code()).isEqualTo(ChatGenCommand.EXIT_ERROR);
+    assertThat(missing.err()).contains("none.jsonl");
+  }
+
+  @Test
   void takes_follow_ups_interactively() {
     Result r = run("a cabin in the woods\nat night, snowing\n\n", "--plan-only", "--json");
     assertThat(r.code()).as(r.err()).isZero();
