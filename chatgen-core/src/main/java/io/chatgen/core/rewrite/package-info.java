@@ -4,7 +4,9 @@
  * io.chatgen.core.rewrite.EmbeddedPromptRewriter} needs no language model: it works from a small
  * vocabulary of community tag statistics shipped as a resource and rebuilt by {@link
  * io.chatgen.core.rewrite.build.RewriteVocabularyBuilder}; {@link
- * io.chatgen.core.rewrite.LlmPromptRewriter} asks an OpenAI-compatible endpoint instead. {@link
+ * io.chatgen.core.rewrite.LlmPromptRewriter} asks an OpenAI-compatible endpoint instead; {@link
+ * io.chatgen.core.rewrite.RetrievalPromptRewriter} follows the most similar prompt of demonstrations
+ * given at run time, over either. {@link
  * io.chatgen.core.rewrite.PromptOverlap} holds the word- and tag-level F1 used to measure both.
  */
 @NullMarked

@@ -1,6 +1,6 @@
 /**
- * Plain text features shared by stages and baselines: word tokenization and a TF-IDF
- * vectorizer with sparse, L2-normalised vectors.
+ * Plain text features shared by stages and baselines: word tokenization, a TF-IDF vectorizer with
+ * sparse, L2-normalised vectors, and an inverted index for nearest-vector search over them.
  */
 @NullMarked
 package io.chatgen.core.text;
