@@ -9,10 +9,11 @@
 #   3. 1500 more steps of the same,
 #   4. 2500 steps with the loss weighted 5x on the figure's pixels (its colour follows the caption).
 # About 6,600 UNet steps of batch 12 on one thread: 1 h 34 min in one run on the 2-core build
-# machine (2026-11-26). Needs ~1 GB of memory; no data files, no network. Deterministic for a
-# given code version and seed, but the result depends on the random draw: that rerun (whose first
-# run draws its numbers differently from the one that made the shipped checkpoint) drew far worse
-# than the shipped model (see TrainTinyModel's javadoc). Score a result with
+# machine (2026-11-26). Needs ~1 GB of memory; no data files, no network. It does NOT reliably
+# rebuild the shipped checkpoint: of three runs of this recipe (the one that made it and two
+# reruns, 2026-11-26) only the first learned to follow the caption's colours (22 of 24 scenes right
+# against 6 and 4), and PyTorch's CPU backward now and then returns garbage gradients, which the
+# trainer now computes again (see TrainTinyModel's javadoc). Score a result with
 # TinyModelBenchmark --checkpoint OUT_DIR/tiny-sd.safetensors before shipping it.
 #
 # Usage, from the repository root: chatgen-diffusion/train-tiny-model.sh [WORK_DIR [OUT_DIR]]
