@@ -64,8 +64,8 @@ public final class RetrievalPromptRewriter implements PromptRewriter, Described 
     String prompt = d.prompt().strip();
     // in a small collection even "a" and "in" weigh something: a match on glue words alone is none
     Set<String> promptWords = new HashSet<>(PromptOverlap.words(prompt));
-    if (Words.of(request.userText()).stream()
-        .noneMatch(w -> promptWords.contains(w) && !EmbeddedPromptRewriter.FUNCTION_WORDS.contains(w))) {
+    Set<String> asked = new HashSet<>(Words.of(request.userText()));
+    if (asked.stream().noneMatch(w -> promptWords.contains(w) && !EmbeddedPromptRewriter.FUNCTION_WORDS.contains(w))) {
       return own;
     }
     List<String> notes = new ArrayList<>(own.notes());
@@ -74,13 +74,11 @@ public final class RetrievalPromptRewriter implements PromptRewriter, Described 
     if (addRequestTags) {
       // the request's own content: tags of the base prompt made of the request's words (not the
       // quality and style tags it adds) that say something the demonstration's prompt does not
-      Set<String> asked = new HashSet<>(Words.of(request.userText()));
-      Set<String> said = promptWords;
       Set<String> have = new LinkedHashSet<>(PromptTags.tagSet(prompt));
       List<String> extra = new ArrayList<>();
       for (String tag : PromptParser.parse(own.prompt()).tags()) {
         List<String> words = Words.of(tag);
-        if (words.stream().anyMatch(asked::contains) && !said.containsAll(words)
+        if (words.stream().anyMatch(asked::contains) && !promptWords.containsAll(words)
             && have.add(PromptTags.normalize(tag))) {
           extra.add(tag.strip());
         }

@@ -444,7 +444,7 @@ public final class TrainTinyModel {
         double s = Math.sqrt(1 - alphaBar[t]);
         // offset noise: one extra Gaussian per latent channel, constant over the picture. Without
         // it none is drawn, so that a run without offset noise draws the same numbers as the run
-        // that began the shipped checkpoint (made before the option existed): the recipe rebuilds it
+        // that began the shipped checkpoint (made before the option existed)
         float[] offset = new float[pool.shape[0] > 0 ? (int) pool.shape[0] : 1];
         for (int c = 0; c < offset.length && offsetNoise != 0; c++) {
           offset[c] = (float) (offsetNoise * rnd.nextGaussian());
@@ -463,6 +463,7 @@ public final class TrainTinyModel {
       int clipSkip = 1;
       double loss = 0;
       long tStep = System.nanoTime();
+      double norm = Double.NaN;
       double previousNorm = Double.NaN;
       for (int attempt = 1; attempt <= BACKWARD_ATTEMPTS; attempt++) {
         try (NDManager m = model.manager().newSubManager();
@@ -483,9 +484,9 @@ public final class TrainTinyModel {
         checkFinite(loss, "UNet", step);
         // PyTorch's CPU backward now and then writes garbage gradients (|g| up to 1e26, so the norm
         // overflows) for a batch whose loss is right, and not again for the same batch (one in ~150
-        // repeats of one batch on this machine): the batch is computed again, so that a run is
-        // deterministic and no step follows garbage. A huge norm that repeats exactly is real.
-        double norm = adam.gradientNorm();
+        // repeats of one batch on this machine): the batch is computed again, so that a run stays on
+        // one trajectory as far as the faults show. A huge norm that repeats exactly is real.
+        norm = adam.gradientNorm();
         if (usableGradient(norm, previousNorm)) {
           break;
         }
@@ -497,7 +498,7 @@ public final class TrainTinyModel {
           adam.discardGradients();
         }
       }
-      adam.step(lrAt(lr, step, steps));
+      adam.step(lrAt(lr, step, steps), norm);
       tUpdate += System.nanoTime() - tStep;
       ema.update(step);
       // averaged over the steps this run makes: --stop-after may end it before the schedule does
@@ -706,13 +707,18 @@ public final class TrainTinyModel {
     }
 
     void step(double lr) {
+      step(lr, gradientNorm());
+    }
+
+    /** One update with the collected gradients, whose global norm the caller has computed. */
+    void step(double lr, double norm) {
       // every temporary of the update (gradient handles, moments' quotients, squares) is created in
       // this scope and freed at its end: arrays derived from the optimiser state or the weights
       // otherwise belong to long-lived managers, which leaked about 25 MB a step (a 3,000-step run
       // reached 15 GB and was killed)
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        update(lr);
+        update(lr, norm);
       }
     }
 
@@ -733,14 +739,14 @@ public final class TrainTinyModel {
       }
     }
 
-    /** Sum of squared gradients; the name of the first non-finite one goes into {@code firstBad[0]}. */
-    private double squaredNorm(String @Nullable [] firstBad) {
+    /** Sum of squared gradients; the name of the first non-finite one goes into {@code firstNonFinite[0]}. */
+    private double squaredNorm(String @Nullable [] firstNonFinite) {
       double sq = 0;
       for (Map.Entry<String, NDArray> e : params.entrySet()) {
         try (NDArray g = e.getValue().getGradient(); NDArray s2 = g.square().sum()) {
           float v = s2.getFloat();
-          if (!Float.isFinite(v) && firstBad != null && firstBad[0] == null) {
-            firstBad[0] = e.getKey();
+          if (!Float.isFinite(v) && firstNonFinite != null && firstNonFinite[0] == null) {
+            firstNonFinite[0] = e.getKey();
           }
           sq += v;
         }
@@ -748,7 +754,7 @@ public final class TrainTinyModel {
       return sq;
     }
 
-    private void update(double lr) {
+    private void update(double lr, double norm) {
       t++;
       attempts++;
       double b1 = 0.9;
@@ -756,10 +762,11 @@ public final class TrainTinyModel {
       double c1 = 1 - Math.pow(b1, t);
       double c2 = 1 - Math.pow(b2, t);
       // global gradient-norm clipping: one bad batch must not throw the weights into NaN territory
-      String[] firstBad = new String[1];
-      double norm = Math.sqrt(squaredNorm(firstBad));
-      String bad = firstBad[0];
       if (!Double.isFinite(norm)) {
+        // which weight first went bad, for the message (only on this rare path)
+        String[] firstBad = new String[1];
+        squaredNorm(firstBad);
+        String bad = firstBad[0];
         // a non-finite gradient (seen about once per few hundred steps with a finite loss) is
         // skipped rather than applied; many of them mean the learning rate is too high
         skipped++;

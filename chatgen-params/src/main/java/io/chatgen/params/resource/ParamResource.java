@@ -149,11 +149,10 @@ public final class ParamResource {
    * The k demonstrations of any model whose prompts are most similar to {@code q} (a vector of
    * {@link #vectorizer()}), most similar first; those sharing no feature with it are left out.
    * The index behind this is built on first use.
+   *
+   * @throws IllegalArgumentException when k < 1
    */
   public List<Hit> nearest(SparseVector q, int k) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be >= 1, was " + k);
-    }
     SparseIndex i = index;
     if (i == null) {
       synchronized (this) {
