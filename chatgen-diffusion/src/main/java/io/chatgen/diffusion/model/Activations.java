@@ -20,7 +20,7 @@ final class Activations {
 
   /** CLIP's quick GELU {@code x * sigmoid(1.702 x)}; returns a new array (not in place, see {@link #silu}). */
   static NDArray quickGelu(NDArray x) {
-    try (NDArray scaled = x.mul(1.702f); NDArray s = Activation.sigmoid(scaled)) {
+    try (NDArray scaled = Scalars.times(x, 1.702f); NDArray s = Activation.sigmoid(scaled)) {
       return s.mul(x);
     }
   }

@@ -50,7 +50,7 @@ final class Attention {
       NDArray kh = splitHeads(k.apply(ctx), b, m);
       NDArray vh = splitHeads(v.apply(ctx), b, m);
       long d = qh.getShape().get(2);
-      qh.muli((float) (1.0 / Math.sqrt(d)));
+      Scalars.timesInPlace(qh, (float) (1.0 / Math.sqrt(d)));
       NDArray kt = kh.transpose(0, 2, 1);
       long bh = b * heads;
       long perSlice = Math.max(1, SLICE_BYTES / Math.max(1, n * m * (long) x.getDataType().getNumOfBytes()));

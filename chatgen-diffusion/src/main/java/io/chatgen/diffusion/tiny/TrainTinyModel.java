@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.chatgen.diffusion.conditioning.PromptChunker;
+import io.chatgen.diffusion.model.Scalars;
 import io.chatgen.diffusion.model.StableDiffusionModel;
 import io.chatgen.diffusion.safetensors.SafetensorsWriter;
 import io.chatgen.diffusion.safetensors.TensorData;
@@ -284,7 +285,7 @@ public final class TrainTinyModel {
         NDArray eps = m.create(gaussians(mean.size()), mean.getShape()).mul((float) noise);
         NDArray rec = model.decodeLatentsUnclamped(mean.add(eps));
         NDArray mse = rec.sub(x).square().mean();
-        NDArray kl = mean.square().mean().mul((float) doubleOpt("vae-kl", 1e-3));
+        NDArray kl = Scalars.times(mean.square().mean(), (float) doubleOpt("vae-kl", 1e-3));
         NDArray total = mse.add(kl);
         gc.backward(total);
         loss = mse.getFloat();

@@ -1,0 +1,41 @@
+package io.chatgen.diffusion.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Multiplication by a constant that the backward pass can use safely.
+ *
+ * <p>DJL's {@code NDArray.mul(Number)} and {@code muli(Number)} (PyTorch engine 0.36) wrap the
+ * number in a zero-dimensional tensor over a Java direct buffer, without copying, and close that
+ * tensor as soon as the product is made. Autograd keeps the tensor for the backward pass (the
+ * gradient of {@code x * c} is {@code c} times the incoming one), but nothing keeps its buffer:
+ * once the garbage collector frees it, the backward pass multiplies by whatever that memory holds
+ * by then. That is the "garbage gradients with a correct loss" the tiny-model trainer met now and
+ * then (in attention's query scaling and quick-GELU); forcing a collection between the forward and
+ * the backward pass turned it into every step. The constant made here is allocated by the engine,
+ * so the autograd graph keeps it alive as long as it needs it. It is a float32 scalar, as DJL's
+ * own is, so results are bit for bit the same as {@code mul(Number)} gives when nothing is freed.
+ */
+public final class Scalars {
+  private Scalars() {}
+
+  /** {@code x * c} as a new array, differentiable through {@code x}. */
+  public static NDArray times(NDArray x, float c) {
+    try (NDArray constant = scalar(x, c)) {
+      return x.mul(constant);
+    }
+  }
+
+  /** {@code x *= c} in place, differentiable through {@code x}; returns {@code x}. */
+  public static NDArray timesInPlace(NDArray x, float c) {
+    try (NDArray constant = scalar(x, c)) {
+      return x.muli(constant);
+    }
+  }
+
+  private static NDArray scalar(NDArray like, float c) {
+    return like.getManager().full(new Shape(), c, DataType.FLOAT32);
+  }
+}
