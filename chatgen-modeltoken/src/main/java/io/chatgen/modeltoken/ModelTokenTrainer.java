@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
@@ -293,7 +294,7 @@ public final class ModelTokenTrainer {
             fresh.attach(sub);
             logits = NDArrays.concat(new ai.djl.ndarray.NDList(oldLogits, fresh), 1);
             logits.attach(sub);
-            NDArray l = logits.logSoftmax(1).mul(onehot).sum().neg().div(n);
+            NDArray l = perExample(logits.logSoftmax(1).mul(onehot).sum().neg(), n);
             l.attach(sub);
             gc.backward(l);
             loss = l.getFloat();
@@ -311,6 +312,19 @@ public final class ModelTokenTrainer {
         }
       }
       return w.toFloatArray();
+    }
+  }
+
+  /**
+   * {@code total / count}, with the divisor in engine memory. DJL's {@code div(Number)} (PyTorch
+   * engine 0.36) wraps the number in a tensor over a Java buffer that it closes right away while
+   * autograd keeps the tensor for the backward pass; a garbage collection in between makes the
+   * gradient read freed memory (see the diffusion module's {@code Scalars}). Same value and type
+   * promotion as {@code div(count)}, so the trained weights are unchanged.
+   */
+  static NDArray perExample(NDArray total, int count) {
+    try (NDArray divisor = total.getManager().full(new Shape(), count, DataType.FLOAT32)) {
+      return total.div(divisor);
     }
   }
 
@@ -336,7 +350,7 @@ public final class ModelTokenTrainer {
       NDArray wt = table.transpose();
       wt.attach(sub);
       logits = x.matMul(wt);
-      NDArray l = logits.logSoftmax(1).mul(onehot).sum().neg().div(b);
+      NDArray l = perExample(logits.logSoftmax(1).mul(onehot).sum().neg(), b);
       gc.backward(l);
       loss = l.getFloat();
     }

@@ -109,4 +109,38 @@ class ModelTokenTrainerTest {
     }
     return s;
   }
+
+  /**
+   * The loss's division by the batch size keeps its divisor for the backward pass through a
+   * garbage collection (with DJL's {@code div(Number)} the gradient read freed memory).
+   */
+  @Test
+  void perExampleGradientSurvivesGarbageCollection() throws InterruptedException {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDArray x = m.create(new float[] {1f, 2f, 3f, 4f});
+      x.setRequiresGradient(true);
+      try (ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+        ai.djl.ndarray.NDArray total = null;
+        for (int i = 0; i < 200; i++) {
+          ai.djl.ndarray.NDArray l = ModelTokenTrainer.perExample(x.sum(), 8);
+          total = total == null ? l : total.add(l);
+        }
+        java.util.List<java.nio.ByteBuffer> junk = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+          System.gc();
+          Thread.sleep(20);
+          for (int i = 0; i < 200; i++) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 + (i % 4) * 4);
+            while (b.hasRemaining()) {
+              b.put((byte) 0x7f);
+            }
+            junk.add(b);
+          }
+        }
+        gc.backward(total);
+        assertThat(total.getFloat()).isEqualTo(200 * 10f / 8);
+      }
+      assertThat(x.getGradient().toFloatArray()).containsOnly(200f / 8);
+    }
+  }
 }
