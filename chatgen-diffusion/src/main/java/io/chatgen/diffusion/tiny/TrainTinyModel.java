@@ -94,17 +94,20 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>the shipped chain's first run was made before offset noise existed; a run without offset
  *       noise now draws no offset numbers, so it draws what that run drew (step-1 loss 1.01365);
- *   <li>PyTorch's CPU backward pass on this machine now and then returns garbage gradients for a
- *       batch whose loss is right, and not again for the same batch: forward + backward of one
- *       fixed batch of the shipped model, repeated with one thread, gave the same loss every time
- *       but different gradients in 1 of 149, 1 of ~200, 0 of 449 and 6 of 351 repeats (|g| up to 1e29, or
- *       NaN; the corruption starts at a matrix product's input gradient, such as cross-attention's
- *       dQ or an MLP's input, and spreads upstream; {@code MKL_CBWR=COMPATIBLE} does not help, and
- *       a lone matmul + softmax backward repeated 5,000 times never showed it). The trainer
- *       skipped such steps, 10 of them in the shipped chain's first 700, others in the rerun, so
- *       the runs parted after 25-50 steps. A batch whose gradient norm is non-finite or above
- *       1e4 is now computed again. One fault of the eight seen had a
- *       normal size (max |g| 0.4) and would pass unnoticed.
+ *   <li>the backward pass now and then returned garbage gradients for a batch whose loss was
+ *       right, and not again for the same batch (forward + backward of one fixed batch, repeated:
+ *       different gradients in 1 of 149, 1 of ~200, 0 of 449 and 6 of 351 repeats; |g| up to 1e29,
+ *       or NaN, once a normal-sized 0.4). The trainer skipped such steps, 10 of them in the
+ *       shipped chain's first 700, others in the reruns, so the runs parted after 25-50 steps. The
+ *       cause was DJL, not PyTorch: {@code NDArray.mul(Number)} wraps the number in a tensor over
+ *       a Java buffer that it frees while autograd still holds the tensor for the backward pass
+ *       (attention's query scaling and quick-GELU's 1.702, where the corruption was seen to
+ *       start), so a garbage collection between forward and backward made the gradient read
+ *       freed memory; forcing one there corrupted 199 of 199 repeats. Those products now go
+ *       through {@link io.chatgen.diffusion.model.Scalars} (0 of 79 repeats with forced
+ *       collections), and two runs of the first 200 steps wrote byte-identical weights with no
+ *       batch computed again. A batch whose gradient norm is non-finite or above 1e4 is still
+ *       computed again, as a guard.
  * </ul>
  * The second rerun, with both (1 h 35 min, peak RSS 0.75 GB, 41 of 6,600 batches computed again),
  * follows the shipped chain's first run to step 25 and then its own way: losses 0.120 / 0.112 /
@@ -483,10 +486,10 @@ public final class TrainTinyModel {
           tBackward += System.nanoTime() - tStep;
         }
         checkFinite(loss, "UNet", step);
-        // PyTorch's CPU backward now and then writes garbage gradients (|g| up to 1e26, so the norm
-        // overflows) for a batch whose loss is right, and not again for the same batch (one in ~150
-        // repeats of one batch on this machine): the batch is computed again, so that a run stays on
-        // one trajectory as far as the faults show. A huge norm that repeats exactly is real.
+        // a guard: a freed buffer that autograd still used (DJL's mul(Number), see Scalars) once gave
+        // garbage gradients (|g| up to 1e29) for a batch whose loss was right, and not again for the
+        // same batch; such a batch is computed again, so that a run stays on one trajectory. A huge
+        // norm that repeats exactly is real.
         norm = adam.gradientNorm();
         if (usableGradient(norm, previousNorm)) {
           break;
