@@ -1,11 +1,9 @@
 package io.chatgen.diffusion.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
- * Multiplication by a constant that the backward pass can use safely.
+ * Products and quotients with a constant that the backward pass can use safely.
  *
  * <p>DJL's {@code NDArray.mul(Number)} and {@code muli(Number)} (PyTorch engine 0.36) wrap the
  * number in a zero-dimensional tensor over a Java direct buffer, without copying, and close that
@@ -15,27 +13,45 @@ import ai.djl.ndarray.types.Shape;
  * by then. That is the "garbage gradients with a correct loss" the tiny-model trainer met now and
  * then (in attention's query scaling and quick-GELU); forcing a collection between the forward and
  * the backward pass turned it into every step. The constant made here is allocated by the engine,
- * so the autograd graph keeps it alive as long as it needs it. It is a float32 scalar, as DJL's
- * own is, so results are bit for bit the same as {@code mul(Number)} gives when nothing is freed.
+ * so the autograd graph keeps it alive as long as it needs it. It has the type DJL gives the
+ * number (float32 for a float, float64 for a double), so results are bit for bit those of
+ * {@code mul(Number)} / {@code div(Number)} when nothing is freed.
  */
 public final class Scalars {
   private Scalars() {}
 
   /** {@code x * c} as a new array, differentiable through {@code x}. */
   public static NDArray times(NDArray x, float c) {
-    try (NDArray constant = scalar(x, c)) {
+    try (NDArray constant = engineOwned(x.getManager().create(c))) {
       return x.mul(constant);
+    }
+  }
+
+  /** {@code x * c} with a double constant, as {@code mul(double)} computes it. */
+  public static NDArray times(NDArray x, double c) {
+    try (NDArray constant = engineOwned(x.getManager().create(c))) {
+      return x.mul(constant);
+    }
+  }
+
+  /** {@code x / c} with a double constant, as {@code div(double)} computes it. */
+  public static NDArray dividedBy(NDArray x, double c) {
+    try (NDArray constant = engineOwned(x.getManager().create(c))) {
+      return x.div(constant);
     }
   }
 
   /** {@code x *= c} in place, differentiable through {@code x}; returns {@code x}. */
   public static NDArray timesInPlace(NDArray x, float c) {
-    try (NDArray constant = scalar(x, c)) {
+    try (NDArray constant = engineOwned(x.getManager().create(c))) {
       return x.muli(constant);
     }
   }
 
-  private static NDArray scalar(NDArray like, float c) {
-    return like.getManager().full(new Shape(), c, DataType.FLOAT32);
+  /** An engine-allocated copy of a scalar DJL made over a Java buffer (same type and value). */
+  private static NDArray engineOwned(NDArray javaBacked) {
+    try (javaBacked) {
+      return javaBacked.duplicate();
+    }
   }
 }

@@ -277,7 +277,7 @@ public final class StableDiffusionModel implements AutoCloseable {
       throw new InvalidRequestException("latents must have shape [B, " + config.latentChannels()
           + ", h, w], was " + s);
     }
-    NDArray z = onDevice(latents, computeType).div(config.latentScalingFactor());
+    NDArray z = Scalars.dividedBy(onDevice(latents, computeType), config.latentScalingFactor());
     return vae.decode(z);
   }
 
@@ -294,7 +294,8 @@ public final class StableDiffusionModel implements AutoCloseable {
       throw new InvalidRequestException("images must have shape [B, 3, H, W] with H and W multiples of "
           + f + ", was " + s);
     }
-    return run(images, () -> vae.encodeMean(onDevice(images, computeType)).mul(config.latentScalingFactor()));
+    return run(images,
+        () -> Scalars.times(vae.encodeMean(onDevice(images, computeType)), config.latentScalingFactor()));
   }
 
   /** Runs a forward pass in a scope that frees everything but the result, returned as the caller expects. */
