@@ -1,6 +1,7 @@
 package io.chatgen.diffusion.model;
 
 import ai.djl.ndarray.NDArray;
+import java.util.function.BinaryOperator;
 
 /**
  * Products and quotients with a constant that the backward pass can use safely.
@@ -22,36 +23,31 @@ public final class Scalars {
 
   /** {@code x * c} as a new array, differentiable through {@code x}. */
   public static NDArray times(NDArray x, float c) {
-    try (NDArray constant = engineOwned(x.getManager().create(c))) {
-      return x.mul(constant);
-    }
+    return withConstant(x, x.getManager().create(c), NDArray::mul);
   }
 
   /** {@code x * c} with a double constant, as {@code mul(double)} computes it. */
   public static NDArray times(NDArray x, double c) {
-    try (NDArray constant = engineOwned(x.getManager().create(c))) {
-      return x.mul(constant);
-    }
+    return withConstant(x, x.getManager().create(c), NDArray::mul);
   }
 
   /** {@code x / c} with a double constant, as {@code div(double)} computes it. */
   public static NDArray dividedBy(NDArray x, double c) {
-    try (NDArray constant = engineOwned(x.getManager().create(c))) {
-      return x.div(constant);
-    }
+    return withConstant(x, x.getManager().create(c), NDArray::div);
   }
 
   /** {@code x *= c} in place, differentiable through {@code x}; returns {@code x}. */
   public static NDArray timesInPlace(NDArray x, float c) {
-    try (NDArray constant = engineOwned(x.getManager().create(c))) {
-      return x.muli(constant);
-    }
+    return withConstant(x, x.getManager().create(c), NDArray::muli);
   }
 
-  /** An engine-allocated copy of a scalar DJL made over a Java buffer (same type and value). */
-  private static NDArray engineOwned(NDArray javaBacked) {
-    try (javaBacked) {
-      return javaBacked.duplicate();
+  /**
+   * {@code op(x, c)} with an engine-allocated copy of the scalar DJL made over a Java buffer (same
+   * type and value); both scalars are closed, the engine keeps its copy alive for autograd.
+   */
+  private static NDArray withConstant(NDArray x, NDArray javaBacked, BinaryOperator<NDArray> op) {
+    try (javaBacked; NDArray constant = javaBacked.duplicate()) {
+      return op.apply(x, constant);
     }
   }
 }
