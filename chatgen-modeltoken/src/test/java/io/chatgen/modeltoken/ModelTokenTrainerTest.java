@@ -3,10 +3,14 @@ package io.chatgen.modeltoken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
 import io.chatgen.core.BaseArchitecture;
 import io.chatgen.core.InvalidRequestException;
 import io.chatgen.core.ModelCard;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -116,21 +120,21 @@ class ModelTokenTrainerTest {
    */
   @Test
   void perExampleGradientSurvivesGarbageCollection() throws InterruptedException {
-    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-      ai.djl.ndarray.NDArray x = m.create(new float[] {1f, 2f, 3f, 4f});
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.create(new float[] {1f, 2f, 3f, 4f});
       x.setRequiresGradient(true);
-      try (ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
-        ai.djl.ndarray.NDArray total = null;
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        NDArray total = null;
         for (int i = 0; i < 200; i++) {
-          ai.djl.ndarray.NDArray l = ModelTokenTrainer.perExample(x.sum(), 8);
+          NDArray l = ModelTokenTrainer.perExample(x.sum(), 8);
           total = total == null ? l : total.add(l);
         }
-        java.util.List<java.nio.ByteBuffer> junk = new ArrayList<>();
+        List<ByteBuffer> junk = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
           System.gc();
           Thread.sleep(20);
           for (int i = 0; i < 200; i++) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 + (i % 4) * 4);
+            ByteBuffer b = ByteBuffer.allocateDirect(4 + (i % 4) * 4);
             while (b.hasRemaining()) {
               b.put((byte) 0x7f);
             }

@@ -57,8 +57,9 @@ import org.jspecify.annotations.Nullable;
  * limited to SSE4.1 with {@code ONEDNN_MAX_CPU_ISA=SSE41}, which costs little at these widths.
  *
  * <p>The shipped checkpoint was made in four runs, each resuming from the raw (non-averaged)
- * weights the previous one saved (with the default seed, before the fixes below);
- * {@code chatgen-diffusion/train-tiny-model.sh} runs them in one command from the repository root:
+ * weights the previous one saved (with the default seed, before the fixes below).
+ * {@code chatgen-diffusion/train-tiny-model.sh} runs the same four in one command from the
+ * repository root, with the seed that bound the caption in a clean run (see "Clean runs"):
  *
  * <pre>
  * export ONEDNN_MAX_CPU_ISA=SSE41

@@ -1,10 +1,12 @@
 package io.chatgen.diffusion.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
@@ -43,7 +45,7 @@ class ScalarsTest {
   @Test
   void resultsEqualDjlsOwnScalarProduct() {
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(64));
+      NDArray x = m.randomNormal(new Shape(64));
       assertThat(Scalars.times(x, 1.702f).toFloatArray()).containsExactly(x.mul(1.702f).toFloatArray());
     }
   }
@@ -69,7 +71,7 @@ class ScalarsTest {
       float[] grad = x.getGradient().toFloatArray();
       for (int i = 0; i < values.length; i++) {
         assertThat(grad[i]).as("gradient at x = %s", values[i])
-            .isCloseTo(200 * expected.apply(values[i]), org.assertj.core.data.Offset.offset(1e-3f));
+            .isCloseTo(200 * expected.apply(values[i]), offset(1e-3f));
       }
     }
   }
