@@ -2,21 +2,20 @@
 # Trains the embedded tiny model from nothing and writes its files (tiny-sd.safetensors, vocab.json,
 # merges.txt) into OUT_DIR.
 #
-# The four runs of the recipe that made the shipped checkpoint, each resuming from the raw weights
-# the previous one saved (see TrainTinyModel's javadoc for why there are four and what each adds):
+# The four runs of the recipe, each resuming from the raw weights the previous one saved (see
+# TrainTinyModel's javadoc for why there are four and what each adds):
 #   1. 600 steps without offset noise (of a 3000-step schedule),
 #   2. 2000 steps with offset noise 0.7 (the caption has to matter),
 #   3. 1500 more steps of the same,
-#   4. 2500 steps with the loss weighted 5x on the figure's pixels (its colour follows the caption).
-# About 6,600 UNet steps of batch 12 on one thread: 15 + 29 + 21 + 35 minutes on the 2-core build
-# machine with another run beside it (2026-11-26; 1 h 34 min as one run before). Needs ~1 GB of
-# memory; no data files, no network. Training is deterministic on this machine since DJL's freed
-# scalar buffers were avoided (see TrainTinyModel's javadoc): run 3 computed twice at once, one run
-# on each core, wrote identical files. It does NOT rebuild the shipped checkpoint, which came from
-# the earlier, faulty chain (22 of 24 benchmark scenes right with Euler a): with the trainer's
-# default seed the caption did not bind the background colour in run 2 (7 of 24 at its end); with
-# the seed below it did (20 of 24), and the finished model draws both colours right in 17 of 24
-# scenes but fails one acceptance render (the yellow square, seed 1). Score a result with
+#   4. 2500 steps with the loss weighted 10x on the figure's pixels (its colour follows the caption).
+# About 6,600 UNet steps of batch 12 on one thread: 15 + 29 + 21 + 46 minutes on the 2-core build
+# machine with another run beside it (2026-11-26). Needs ~1 GB of memory; no data files, no
+# network. Training is deterministic on this machine since DJL's freed scalar buffers were avoided
+# (see TrainTinyModel's javadoc): two runs of the same arguments write identical files. The seed
+# matters: with the trainer's default seed the caption did not bind the background colour in run 2
+# (7 of 24 benchmark scenes at its end); with the seed below it did (20 of 24). Run 4 weighted 5x
+# (--figure-weight=4, the earlier recipe) drew both colours right in 17 of 24 scenes and failed an
+# acceptance render; weighted 10x it draws 22 of 24 (Euler a) and passes them. Score a result with
 # TinyModelBenchmark --checkpoint OUT_DIR/tiny-sd.safetensors before copying it over the shipped files.
 #
 # Usage, from the repository root: chatgen-diffusion/train-tiny-model.sh [WORK_DIR [OUT_DIR]]
@@ -44,5 +43,5 @@ train --save-dir="$work/2" --out="$work/2/out" --resume="$work/1/unet.safetensor
 train --save-dir="$work/3" --out="$work/3/out" --resume="$work/2/unet.safetensors" --unet-steps=1500 \
   --offset-noise=0.7
 train --save-dir="$work/4" --resume="$work/3/unet.safetensors" --unet-steps=2500 --offset-noise=0.7 \
-  --figure-weight=4 --out="$out"
+  --figure-weight=9 --out="$out"
 echo "trained the tiny model into $out in $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
