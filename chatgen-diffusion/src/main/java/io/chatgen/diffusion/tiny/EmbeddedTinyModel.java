@@ -58,17 +58,18 @@ public final class EmbeddedTinyModel {
   /** Recommended classifier-free guidance scale. */
   public static final double RECOMMENDED_CFG = 5.0;
   /**
-   * Samplers that draw the caption's colours right in fewer than half of the benchmark's 24 random
-   * scenes with the shipped model at 20 steps (measured 2026-11-26 with {@code TinyModelBenchmark
-   * --sampler}: PLMS 6, DPM++ 2M SDE 8, LMS 9 of 24; every other sampler 13 or more); the embedded
-   * fallback renders plans asking for them with {@link #RECOMMENDED_SAMPLER} and says so.
+   * Samplers that draw the caption's colours right in at most half of the benchmark's 24 random
+   * scenes with the shipped model at 20 steps and get acceptance renders wrong (measured 2026-11-26
+   * with {@code TinyModelBenchmark --sampler}: PLMS 6, DPM++ 2M SDE 7, LMS 12 of 24; every other
+   * sampler 15 or more, with all 8 acceptance renders right); the embedded fallback renders plans
+   * asking for them with {@link #RECOMMENDED_SAMPLER} and says so.
    */
   public static final java.util.Set<Sampler> UNRELIABLE_SAMPLERS =
       java.util.Set.of(Sampler.LMS, Sampler.DPMPP_2M_SDE, Sampler.PLMS);
   /**
    * Recommended sampler: Euler a draws both colours right in 22 of 24 benchmark scenes (the other
-   * ancestral and SDE samplers but DPM++ 2M SDE 18-22, the deterministic ones 13-16) and is among
-   * the fastest.
+   * ancestral and SDE samplers but DPM++ 2M SDE 17-20, the deterministic ones 15) and is among the
+   * fastest.
    */
   public static final Sampler RECOMMENDED_SAMPLER = Sampler.EULER_A;
   /** What the model is, in one sentence. */

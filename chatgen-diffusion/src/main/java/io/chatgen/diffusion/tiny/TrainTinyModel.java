@@ -56,10 +56,9 @@ import org.jspecify.annotations.Nullable;
  * ({@link GradientCheck#convolutionGradientError()}) and refuses to run unless the kernels are
  * limited to SSE4.1 with {@code ONEDNN_MAX_CPU_ISA=SSE41}, which costs little at these widths.
  *
- * <p>The shipped checkpoint was made in four runs, each resuming from the raw (non-averaged)
- * weights the previous one saved (with the default seed, before the fixes below).
- * {@code chatgen-diffusion/train-tiny-model.sh} runs the same four in one command from the
- * repository root, with the seed that bound the caption in a clean run (see "Clean runs"):
+ * <p>The shipped checkpoint is made in four runs, each resuming from the raw (non-averaged)
+ * weights the previous one saved; {@code chatgen-diffusion/train-tiny-model.sh} runs them in one
+ * command from the repository root:
  *
  * <pre>
  * export ONEDNN_MAX_CPU_ISA=SSE41
@@ -68,67 +67,47 @@ import org.jspecify.annotations.Nullable;
  * $T --save-dir=/tmp/tiny2 --out=/tmp/tiny2/out --resume=/tmp/tiny1/unet.safetensors --unet-steps=2000 --offset-noise=0.7
  * $T --save-dir=/tmp/tiny3 --out=/tmp/tiny3/out --resume=/tmp/tiny2/unet.safetensors --unet-steps=1500 --offset-noise=0.7
  * $T --save-dir=/tmp/tiny4 --resume=/tmp/tiny3/unet.safetensors --unet-steps=2500 --offset-noise=0.7 \
- *   --figure-weight=4 --out=/tmp/tiny4/out
+ *   --figure-weight=9 --out=/tmp/tiny4/out
  * </pre>
  *
  * <p>({@code CP} is {@code chatgen-diffusion/target/classes:examples/target/lib/*} after {@code mvn
  * -B -o -q install -DskipTests}.) The recipe was found step by step, hence four runs: the first
- * used no offset noise (the option did not exist yet; it was killed by the optimiser's memory
- * leak, fixed since, after its step-600 save); after the third the background was right in 24 of
- * 24 random scenes but the figure's colour in 3 of 24, and the fourth weights the loss 5x on the
- * figure's latent pixels ({@code --figure-weight=4}), which took it to 15 of 24 (its step-1000
- * raw weights: 6 of 24).
+ * has no offset noise (the option did not exist yet when it was found); the second and third make
+ * the caption bind the background (24 of 24 random scenes right after the third) but the figure's
+ * colour only in 5 of 24; the fourth weights the loss 10x on the figure's latent pixels
+ * ({@code --figure-weight=9}), after which both colours are right in 22 of 24.
  *
- * <p>Status (2026-11-26): 6,600 UNet steps of batch 12; the four runs took 14 + 40 + 31 + 45
- * minutes on the shared 2-core machine, each with another heavy process beside it (1.0-1.2 s a
- * step with one thread; 0.5 s a step when a run had the machine alone). UNet epsilon MSE 0.053
- * over the last 200 steps. {@code bench.diffusion.TinyModelBenchmark} (20 steps,
- * CFG 5, 24 random scenes): both colours right in 22 of 24 with Euler a (the recommended sampler),
- * 15 of 24 with DPM++ 2M Karras (background 24, figure 15); every sampler from 6 (PLMS) to 22 of 24;
- * "a red circle on a blue background" and "a yellow square on a green background" right for seeds
- * 1-4 with Euler a; a 20-step render takes 0.3-0.5 s.
+ * <p>Status (2026-11-26): 6,600 UNet steps of batch 12; the four runs took 15 + 29 + 21 + 46
+ * minutes on the shared 2-core machine, each with another training run beside it (about 1 s a
+ * step with one thread; 0.6 s when a run has the machine alone). UNet epsilon MSE 0.064 over the
+ * last 200 steps. {@code bench.diffusion.TinyModelBenchmark} (20 steps, CFG 5, 24 random scenes):
+ * both colours right in 22 of 24 with Euler a (the recommended sampler), 15 of 24 with DPM++ 2M
+ * Karras; every sampler from 6 (PLMS) to 22 of 24; "a red circle on a blue background" and "a
+ * yellow square on a green background" right for seeds 1-4 with every sampler but LMS, DPM++ 2M
+ * SDE and PLMS.
  *
- * <p>Reruns (2026-11-26) do <em>not</em> reproduce the shipped quality. The first ({@code
- * train-tiny-model.sh} in one go, 1 h 34 min: 9.8 + 20.3 + 27.6 + 36.3 minutes, peak RSS 1.0 GB)
- * got both colours right in 6 of 24 scenes with Euler a (shipped: 22) and 4 with DPM++ 2M Karras
- * (15); the acceptance prompts failed. Two causes of divergence were found and removed:
- * <ul>
- *   <li>the shipped chain's first run was made before offset noise existed; a run without offset
- *       noise now draws no offset numbers, so it draws what that run drew (step-1 loss 1.01365);
- *   <li>the backward pass now and then returned garbage gradients for a batch whose loss was
- *       right, and not again for the same batch (forward + backward of one fixed batch, repeated:
- *       different gradients in 1 of 149, 1 of ~200, 0 of 449 and 6 of 351 repeats; |g| up to 1e29,
- *       or NaN, once a normal-sized 0.4). The trainer skipped such steps, 10 of them in the
- *       shipped chain's first 700, others in the reruns, so the runs parted after 25-50 steps. The
- *       cause was DJL, not PyTorch: {@code NDArray.mul(Number)} wraps the number in a tensor over
- *       a Java buffer that it frees while autograd still holds the tensor for the backward pass
- *       (attention's query scaling and quick-GELU's 1.702, where the corruption was seen to
- *       start), so a garbage collection between forward and backward made the gradient read
- *       freed memory; forcing one there corrupted 199 of 199 repeats. Those products now go
- *       through {@link io.chatgen.diffusion.model.Scalars} (0 of 79 repeats with forced
- *       collections), and two runs of the first 200 steps wrote byte-identical weights with no
- *       batch computed again. A batch whose gradient norm is non-finite or above 1e4 is still
- *       computed again, as a guard.
- * </ul>
- * The second rerun, with both (1 h 35 min, peak RSS 0.75 GB, 41 of 6,600 batches computed again),
- * follows the shipped chain's first run to step 25 and then its own way: losses 0.120 / 0.112 /
- * 0.071 at the ends of runs 2-4 (shipped chain 0.078 / 0.058 / 0.053), both colours right in 4 of
- * 24 scenes with Euler a and with DPM++ 2M Karras (shipped, side by side: 22 and 15). So the
- * recipe reached the shipped quality in one of three draws: whether the caption comes to bind the
- * colours in the second run decides it (the shipped chain's second run ended with the background
- * right in 22 of 24 scenes, the reruns' in 11 and 5). Weighting the figure 5x from the second run
- * on did not change that (its end: background 9 of 24).
+ * <p>Training is deterministic on this machine: the same arguments write the same bytes (run 1's
+ * first 200 steps twice, and run 3 twice at once, one run on each core, wrote identical files).
+ * It was not at first. The checkpoint shipped before this one came from an earlier chain whose
+ * backward pass now and then returned garbage gradients for a batch whose loss was right, and not
+ * again for the same batch (|g| up to 1e29, or NaN); the trainer skipped such steps, so reruns
+ * parted from it after 25-50 steps and could not rebuild it. The cause was DJL, not PyTorch:
+ * {@code NDArray.mul(Number)} wraps the number in a tensor over a Java buffer that it frees while
+ * autograd still holds the tensor for the backward pass (attention's query scaling and
+ * quick-GELU's 1.702, where the corruption was seen to start), so a garbage collection between
+ * forward and backward made the gradient read freed memory; forcing one there corrupted 199 of 199
+ * repeats of one batch. Those products now go through {@link io.chatgen.diffusion.model.Scalars}
+ * (0 of 79 repeats with forced collections), and no batch was computed again in any run since
+ * (15,900 steps). A batch whose gradient norm is non-finite or above 1e4 is still computed again,
+ * as a guard.
  *
- * <p>Clean runs (2026-11-26, after the DJL fix): training is deterministic on this machine. The
- * first 200 steps of run 1 twice, and run 3 twice at once (one run on each core), wrote
- * byte-identical weights; no batch was computed again in any clean run (10,900 steps). With the default
- * seed the caption did not bind the background in run 2 (7 of 24 scenes at its end; that draw was
- * stopped there); with {@code --seed=20261126}, now the script's, it did (20 of 24 after run 2,
- * 24 of 24 after run 3 with the figure right in 5, as in the shipped chain), and the finished model
- * draws both colours right in 17 of 24 scenes with Euler a and 16 with DPM++ 2M Karras (shipped,
- * side by side: 22 and 15) but fails the acceptance render of the yellow square at seed 1 (centre
- * hue 102). It is not shipped: the shipped checkpoint is still the earlier chain's and is not
- * rebuilt by this command, and a recipe that binds the caption for any seed is still to be found.
+ * <p>The recipe is not robust to its seed: whether the caption comes to bind the background in
+ * the second run decides the result. With the default seed it did not (7 of 24 scenes at the end
+ * of run 2; that draw was stopped there); with {@code --seed=20261126} it did (20 of 24). From the
+ * same run-3 weights, a fourth run weighted 5x ({@code --figure-weight=4}, the earlier recipe) drew
+ * both colours right in 17 of 24 scenes and failed the acceptance render of the yellow square at
+ * seed 1 (the square drawn off centre); with its own seed and a 4x larger pool, 13 of 24; weighted
+ * 10x, 22 of 24, the shipped checkpoint.
  *
  * <p>Options ({@code --name=value}): {@code out} (folder for the three files), {@code seed} (default
  * 20251126), {@code vae-init} ({@code pooling}, or {@code random}), {@code vae-steps} (0),
@@ -241,7 +220,7 @@ public final class TrainTinyModel {
       // a run that wrote 1 / 0.541 = 1.848, and the reverse. The UNet always trains on unit-deviation
       // latents; only the written factor alternates, and the four-run recipe ends on 1 (the shipped
       // checkpoint has 1). The principled factor, loaded factor / std, decodes 1.85x less saturated
-      // colours, with which the shipped weights get both colours right in 17 of 24 scenes instead
+      // colours, with which the previously shipped weights got both colours right in 17 of 24 scenes instead
       // of 22 (Euler a, TinyModelBenchmark): fixing it needs a retrain and a new measurement.
       say("latent std %.4f -> scaling factor %.5f", pool.std, 1 / pool.std);
       latentScale = 1 / pool.std;
