@@ -106,8 +106,10 @@ import org.jspecify.annotations.Nullable;
  * of run 2; that draw was stopped there); with {@code --seed=20261126} it did (20 of 24). From the
  * same run-3 weights, a fourth run weighted 5x ({@code --figure-weight=4}, the earlier recipe) drew
  * both colours right in 17 of 24 scenes and failed the acceptance render of the yellow square at
- * seed 1 (the square drawn off centre); with its own seed and a 4x larger pool, 13 of 24; weighted
- * 10x, 22 of 24, the shipped checkpoint.
+ * seed 1 (the square drawn off centre); weighted 5x with a seed of its own and a 4x larger pool,
+ * 13 of 24; weighted 10x, 22 of 24, the shipped checkpoint. Each run starts its random numbers
+ * from {@code --seed}, so runs with the same seed train on the same pool of pictures and draw the
+ * same batches in the same order (with a different learning-rate schedule and loss weights).
  *
  * <p>Options ({@code --name=value}): {@code out} (folder for the three files), {@code seed} (default
  * 20251126), {@code vae-init} ({@code pooling}, or {@code random}), {@code vae-steps} (0),
