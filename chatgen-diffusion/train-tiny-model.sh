@@ -11,9 +11,9 @@
 # About 6,600 UNet steps of batch 12 on one thread: 15 + 29 + 21 + 46 minutes on the 2-core build
 # machine with another run beside it (2026-11-26). Needs ~1 GB of memory; no data files, no
 # network. Training is deterministic on this machine since DJL's freed scalar buffers were avoided
-# (see TrainTinyModel's javadoc): two runs of the same arguments write identical files. The seed
-# matters: with the trainer's default seed the caption did not bind the background colour in run 2
-# (7 of 24 benchmark scenes at its end); with the seed below it did (20 of 24). Run 4 weighted 5x
+# (see TrainTinyModel's javadoc): this command rebuilds the shipped checkpoint byte for byte. The
+# seed matters: with the trainer's default seed the caption did not bind the background colour in
+# run 2 (7 of 24 benchmark scenes at its end); with the seed below it did (20 of 24). Run 4 weighted 5x
 # (--figure-weight=4, the earlier recipe) drew both colours right in 17 of 24 scenes and failed an
 # acceptance render; weighted 10x it draws 22 of 24 (Euler a) and passes them. Score a result with
 # TinyModelBenchmark --checkpoint OUT_DIR/tiny-sd.safetensors before copying it over the shipped files.
