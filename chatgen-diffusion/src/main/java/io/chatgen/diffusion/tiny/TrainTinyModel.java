@@ -101,7 +101,7 @@ import org.jspecify.annotations.Nullable;
  * forward and backward made the gradient read freed memory; forcing one there corrupted 199 of 199
  * repeats of one batch. Those products now go through {@link io.chatgen.diffusion.model.Scalars}
  * (0 of 79 repeats with forced collections), and no batch was computed again in any run since
- * (15,900 steps). A batch whose gradient norm is non-finite or above 1e4 is still computed again,
+ * (over 24,000 steps). A batch whose gradient norm is non-finite or above 1e4 is still computed again,
  * as a guard.
  *
  * <p>The recipe is not robust to its seed: whether the caption comes to bind the background in
@@ -225,8 +225,9 @@ public final class TrainTinyModel {
       // a run that wrote 1 / 0.541 = 1.848, and the reverse. The UNet always trains on unit-deviation
       // latents; only the written factor alternates, and the four-run recipe ends on 1 (the shipped
       // checkpoint has 1). The principled factor, loaded factor / std, decodes 1.85x less saturated
-      // colours, with which the previously shipped weights got both colours right in 17 of 24 scenes instead
-      // of 22 (Euler a, TinyModelBenchmark): fixing it needs a retrain and a new measurement.
+      // colours, with which the previously shipped weights got both colours right in 17 of 24
+      // scenes instead of 22 (Euler a, TinyModelBenchmark): fixing it needs a retrain and a new
+      // measurement.
       say("latent std %.4f -> scaling factor %.5f", pool.std, 1 / pool.std);
       latentScale = 1 / pool.std;
       double[] unetLoss = trainUnet(model, params, pool, chunker, saveDir.resolve("unet.safetensors"), init, arch);
