@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stage 2 by ModelTokens: encodes the chat (all user turns) and the rewritten prompt, scores every
  * token ({@code softmax(W e / T)}), blends that with the similarity-weighted vote of the nearest
- * remembered train prompts, and returns the top-k models with probabilities. Temperature and blend
+ * remembered prompts (the shipped memory: train prompts and the unverified prompts of the same
+ * models), and returns the top-k models with probabilities. Temperature and blend
  * weight come from the vocabulary's {@link Calibration}, fitted on held-out training data.
  *
  * <p>Restrictions: safe mode (on by default) leaves out cards tagged explicit ({@code
@@ -300,7 +301,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
       return this;
     }
 
-    /** Remembered train prompts (default: the shipped memory when the vocabulary is the starter, else empty). */
+    /** Remembered prompts (default: the shipped memory when the vocabulary is the starter, else empty). */
     public Builder optMemory(NeighbourMemory m) {
       this.memory = m;
       return this;

@@ -20,7 +20,12 @@ class StarterArtifactsRealDataTest {
     // the issue quotes 2,381; this copy of the data has 2,322 models with a train demo
     assertThat(s.vocabulary().size()).isEqualTo(2322);
     assertThat(s.vocabulary().cards()).allMatch(c -> c.description().isEmpty());
-    assertThat(s.memory().size()).isEqualTo(d.train().size());
+    // the memory: every train prompt and the unverified prompts of the vocabulary's models, no test demo
+    assertThat(s.memory().size()).isEqualTo(d.memoryDemosWithUnverified(false).size())
+        .isGreaterThan(d.train().size());
+    assertThat(d.memoryDemosWithUnverified(false)).allMatch(x -> x.split().equals("train")
+        || x.split().equals("unverified"));
+    assertThat(s.memory().documentsPerModel().keySet()).allMatch(id -> s.vocabulary().indexOf(id).isPresent());
     assertThat(s.vocabulary().provenance().encoderId()).isEqualTo(HashedTextEncoder.embedded().id());
     assertThat(HashedTextEncoder.embedded().dataHash()).isEqualTo(d.promptHash());
   }

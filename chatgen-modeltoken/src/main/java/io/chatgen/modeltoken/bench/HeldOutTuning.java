@@ -21,7 +21,9 @@ import java.util.Map;
  * {@code chats.jsonl}): tokens trained without those chats and their demos, memory without their
  * demos, each chat weighted by its model's number of train demos. Prints weighted top-1 / top-5 of
  * neighbour-vote variants (k, similarity power, sum or max), a popularity prior, the token prior
- * and the rewritten prompt as a second query.
+ * and the rewritten prompt as a second query. {@code --with-unverified} also remembers the
+ * {@code unverified} demos ({@link StarterData#memoryDemosWithUnverified}); {@code --no-tokens}
+ * skips training the tokens.
  *
  * <p>Run from the repository root: {@code java -Xmx3g -cp chatgen-modeltoken/target/classes:$(cat
  * /tmp/mt.cp) io.chatgen.modeltoken.bench.HeldOutTuning ../shared/civitai}.
@@ -33,13 +35,14 @@ public final class HeldOutTuning {
     if (System.getProperty("ai.djl.offline") == null) {
       System.setProperty("ai.djl.offline", "true");
     }
-    Path folder = args.length > 0 ? Path.of(args[0]) : StarterData.defaultFolder();
+    Path folder = args.length > 0 && !args[0].startsWith("--") ? Path.of(args[0]) : StarterData.defaultFolder();
     boolean tokens = !java.util.Arrays.asList(args).contains("--no-tokens");
     StarterData d = StarterData.read(folder);
     HashedTextEncoder enc = HashedTextEncoder.embedded();
     List<LabeledText> held = d.heldOutChats();
     double[] w = d.heldOutWeights();
-    List<Demonstration> memDemos = d.memoryDemos(true);
+    List<Demonstration> memDemos = java.util.Arrays.asList(args).contains("--with-unverified")
+        ? d.memoryDemosWithUnverified(true) : d.memoryDemos(true);
     List<SparseVector> vecs = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     for (Demonstration dm : memDemos) {

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  * on it): top-1 and top-5 of the shipped ModelToken selector, from the chat text (alone, and with
  * the embedded rewriter's prompt as the pipeline hands it to stage 2) and from the gold target prompt, on {@code test} and {@code test-fewshot} apart, beside two baselines fitted on
  * the same {@code train} split in the same run (TF-IDF nearest centroid; TF-IDF 10-nearest-
- * neighbour vote, similarity-weighted). A chat's gold model is its demo's model, for demos whose
+ * neighbour vote, similarity-weighted; and that vote over the memory the selector ships, train plus
+ * the unverified demos of its models). A chat's gold model is its demo's model, for demos whose
  * model hash matches. Then times: training the starter vocabulary (same data and settings as the
  * shipped one), adding one model few-shot, and selection latency per request (encoding included).
  *
@@ -91,26 +92,11 @@ public final class SelectionEvaluation {
       }
       return topIds(s, centroidIds, k);
     };
-    Ranker knn = (text, k) -> {
-      SparseVector q = tfidf.transform(text);
-      double[] s = new double[trainVecs.size()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = q.dot(trainVecs.get(i));
-      }
-      Integer[] idx = new Integer[s.length];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = i;
-      }
-      Arrays.sort(idx, (a, b) -> Double.compare(s[b], s[a]));
-      Map<Long, Double> vote = new HashMap<>();
-      for (int i = 0; i < 10 && i < idx.length; i++) {
-        if (s[idx[i]] > 0) {
-          vote.merge(train.get(idx[i]).modelId(), s[idx[i]], Double::sum);
-        }
-      }
-      return vote.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(k)
-          .map(Map.Entry::getKey).toList();
-    };
+    Ranker knn = knn(train, trainVecs, tfidf);
+    // the same vote over what the shipped memory remembers (train + the unverified demos of the
+    // vocabulary's models): how much of the selector's lead is the extra data alone
+    List<Demonstration> remembered = d.memoryDemosWithUnverified(false);
+    Ranker knnRemembered = knn(remembered, remembered.stream().map(t -> tfidf.transform(t.prompt())).toList(), tfidf);
 
     try (ModelTokenSelector selector = ModelTokenSelector.builder().optSafeMode(false).optTopK(5).build();
         ModelTokenSelector safe = ModelTokenSelector.builder().optTopK(5).build()) {
@@ -127,10 +113,13 @@ public final class SelectionEvaluation {
       Ranker mtRewrite = (text, k) -> selector.select(ChatRequest.of(text), rw.apply(text)).ranked().stream()
           .limit(k).map(s -> s.model().id()).toList();
       Ranker knnRewrite = (text, k) -> knn.rank(ModelTokenSelector.queryText(ChatRequest.of(text), rw.apply(text)), k);
+      Ranker knnRememberedRewrite = (text, k) -> knnRemembered.rank(
+          ModelTokenSelector.queryText(ChatRequest.of(text), rw.apply(text)), k);
       Map<String, Ranker> methods = new LinkedHashMap<>();
       methods.put("TF-IDF nearest centroid", centroid);
       methods.put("TF-IDF kNN vote (k=10)", knn);
       methods.put("TF-IDF kNN vote (k=10), + rewrite", knnRewrite);
+      methods.put("kNN, + rewrite, + unverified demos", knnRememberedRewrite);
       methods.put("ModelToken + memory", mt);
       methods.put("ModelToken + memory, + rewrite", mtRewrite);
       methods.put("ModelToken + memory, safe mode", mtSafe);
@@ -192,6 +181,30 @@ public final class SelectionEvaluation {
       System.out.printf("train the starter vocabulary (%d tokens, %d pairs, encoding included): %.1f s (1 run)%n",
           d.cards().size(), pairs.size(), (System.nanoTime() - t) / 1e9);
     }
+  }
+
+  /** TF-IDF k-nearest-neighbour vote (k=10, similarity-weighted) over demonstrations and their vectors. */
+  private static Ranker knn(List<Demonstration> pool, List<SparseVector> vectors, TfIdf tfidf) {
+    return (text, k) -> {
+      SparseVector q = tfidf.transform(text);
+      double[] s = new double[vectors.size()];
+      for (int i = 0; i < s.length; i++) {
+        s[i] = q.dot(vectors.get(i));
+      }
+      Integer[] idx = new Integer[s.length];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = i;
+      }
+      Arrays.sort(idx, (a, b) -> Double.compare(s[b], s[a]));
+      Map<Long, Double> vote = new HashMap<>();
+      for (int i = 0; i < 10 && i < idx.length; i++) {
+        if (s[idx[i]] > 0) {
+          vote.merge(pool.get(idx[i]).modelId(), s[idx[i]], Double::sum);
+        }
+      }
+      return vote.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(k)
+          .map(Map.Entry::getKey).toList();
+    };
   }
 
   private static void row(String name, Ranker ranker, List<Case> cases, String input, String split) {

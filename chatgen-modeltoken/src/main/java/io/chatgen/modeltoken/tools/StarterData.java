@@ -158,6 +158,22 @@ public record StarterData(ModelCatalog catalog, List<Demonstration> train, List<
     return train.stream().filter(d -> !held.contains(d.imageId()) && !d.prompt().isBlank()).toList();
   }
 
+  /**
+   * {@link #memoryDemos} plus the {@code unverified} demos of the vocabulary's models: images
+   * posted on a model's page whose model hash matched none of its files (never test demos).
+   */
+  public List<Demonstration> memoryDemosWithUnverified(boolean withoutHeldOut) {
+    java.util.Set<Long> models = new java.util.HashSet<>();
+    cards.forEach(c -> models.add(c.id()));
+    List<Demonstration> out = new ArrayList<>(memoryDemos(withoutHeldOut));
+    for (Demonstration d : demoByImage.values()) {
+      if (d.split().equals("unverified") && models.contains(d.modelId()) && !d.prompt().isBlank()) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+
   /** SHA-256 over the train prompts, in order: the encoder's data hash. */
   public String promptHash() {
     try {
