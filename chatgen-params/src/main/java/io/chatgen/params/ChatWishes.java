@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * The explicit wishes about parameters in a chat ("square", "phone wallpaper", "quick draft",
  * "more steps", "seed 42", "cfg 9", "30 steps", "DPM++ 2M Karras", "clip skip 2", "768x1024").
  * They win over everything the configurator would otherwise choose. Only explicit phrases count:
- * "a portrait of my cat" says nothing about the orientation, "portrait format" does.
+ * "a portrait of my cat" says nothing about the orientation, "portrait format" does, and "a wide
+ * shot" (camera framing) says nothing either, "a wide picture" does.
  *
  * @param sampler a sampler named in the chat, or null
  * @param steps an explicit step count, or null
@@ -74,7 +75,9 @@ public record ChatWishes(
   private static final Pattern LANDSCAPE = Pattern.compile(
       "(?i)\\bbanners?\\b|\\b(?:desktop|pc|computer|laptop|monitor)\\s+(?:wallpaper|background)\\b|\\bwidescreen\\b"
           + "|\\bhorizontal\\b|\\blandscape\\s+(?:orientation|format|mode|aspect|layout|ratio)\\b"
-          + "|\\b(?:wide|panoramic)\\s+(?:image|picture|format|shot|banner|header)\\b|\\bpanorama\\b"
+          // "wide shot" is camera framing (the whole figure in view), not a picture's shape
+          + "|\\bwide\\s+(?:image|picture|format|banner|header)\\b"
+          + "|\\bpanoramic\\s+(?:image|picture|format|shot|banner|header)\\b|\\bpanorama\\b"
           + "|\\b(?:16:9|3:2|4:3|21:9)\\b|\\b(?:youtube|video)\\s+thumbnail\\b|\\b(?:twitter|linkedin|channel)\\s+header\\b");
   private static final Pattern SQUARE = Pattern.compile(
       "(?i)(?<!town |market |city |public |village |times |main )\\bsquare\\b(?!\\s+(?:feet|meters|metres|miles|jaw|root))"

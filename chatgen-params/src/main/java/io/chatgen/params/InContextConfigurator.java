@@ -78,6 +78,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   private final double docWeight;
   private final double similarWeight;
   private final double otherVersionWeight;
+  private final double unverifiedWeight;
   private final double hedge;
   private final @Nullable Long fixedSeed;
   private final int alternatives;
@@ -94,6 +95,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     this.docWeight = b.docWeight;
     this.similarWeight = b.similarWeight;
     this.otherVersionWeight = b.otherVersionWeight;
+    this.unverifiedWeight = b.unverifiedWeight;
     this.hedge = b.hedge;
     this.fixedSeed = b.fixedSeed;
     this.alternatives = b.alternatives;
@@ -119,7 +121,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   @Override
   public String describe() {
     return "InContextConfigurator k=" + k + " power=" + power + " otherVersionWeight=" + otherVersionWeight
-        + " hedge=" + hedge + " (" + resource.provenance() + ")";
+        + " unverifiedWeight=" + unverifiedWeight + " hedge=" + hedge + " (" + resource.provenance() + ")";
   }
 
   @Override
@@ -165,7 +167,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       List<DemoRecord> demos = resource.demosOf(alt.model().id());
       double mass = alternativeWeight * Math.min(1, alt.probability() / p0);
       String label = " of runner-up " + alt.model().name() + String.format(" (p=%.2f)", alt.probability());
-      addEvidence(out, nearest(q, demos, demos.size(), versionWeights(alt.model(), demos)), mass,
+      addEvidence(out, nearest(q, demos, demos.size(), demoWeights(alt.model(), demos)), mass,
           x -> "image " + x.demo().imageId() + label);
     }
     return out;
@@ -184,7 +186,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     List<Weighted> out = new ArrayList<>();
     String label = String.format(" of a request like this one (selection p=%.2f)", choice.probability());
     List<Neighbor> near = resource.nearest(q, k).stream()
-        .map(h -> new Neighbor(h.demo(), h.similarity())).toList();
+        .map(h -> new Neighbor(h.demo(), h.similarity(), verifiedWeight(h.demo()))).toList();
     addEvidence(out, near, mass, x -> "image " + x.demo().imageId() + label);
     return out;
   }
@@ -210,14 +212,14 @@ public final class InContextConfigurator implements ParamConfigurator, Described
 
   private Retrieval retrieve(SparseVector q, ModelCard card) {
     List<DemoRecord> own = resource.demosOf(card.id());
-    List<Neighbor> ownNeighbors = nearest(q, own, own.size(), versionWeights(card, own));
+    List<Neighbor> ownNeighbors = nearest(q, own, own.size(), demoWeights(card, own));
     List<SimilarModel> similar = List.of();
     List<Neighbor> similarNeighbors = List.of();
     if (own.size() < minDemos) {
       similar = resource.similarModels(card, SIMILAR_MODELS);
       List<DemoRecord> pool = new ArrayList<>();
       similar.forEach(s -> pool.addAll(resource.demosOf(s.facts().id())));
-      similarNeighbors = nearest(q, pool, pool.size(), d -> 1.0);
+      similarNeighbors = nearest(q, pool, pool.size(), this::verifiedWeight);
     }
     return new Retrieval(card, documentation(card), ownNeighbors, own.size(), similar, similarNeighbors);
   }
@@ -225,13 +227,18 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   /**
    * How much each demonstration of a model counts for a card: 1 when made with the card's version
    * (or when no demonstration of that version is known), {@code otherVersionWeight} when made with
-   * another version. Versions of one model often change the settings their author recommends (a
+   * another version; times {@code unverifiedWeight} when the image's model hash did not match the
+   * model's files. Versions of one model often change the settings their author recommends (a
    * new base, a distilled "turbo" version): on held-out train demos the most used values of the
    * demo's own version match 0.84 of the time against 0.77 for those of the whole model.
    */
-  private ToDoubleFunction<DemoRecord> versionWeights(ModelCard card, List<DemoRecord> demos) {
+  private ToDoubleFunction<DemoRecord> demoWeights(ModelCard card, List<DemoRecord> demos) {
     boolean versionKnown = otherVersionWeight != 1 && demos.stream().anyMatch(d -> d.versionId() == card.versionId());
-    return versionKnown ? d -> d.versionId() == card.versionId() ? 1.0 : otherVersionWeight : d -> 1.0;
+    return d -> (versionKnown && d.versionId() != card.versionId() ? otherVersionWeight : 1.0) * verifiedWeight(d);
+  }
+
+  private double verifiedWeight(DemoRecord d) {
+    return d.verified() ? 1.0 : unverifiedWeight;
   }
 
   /** The demos by their ballot (weight x similarity^power), best first; ties keep the resource's order. */
@@ -268,7 +275,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     ModelCard card = r.model();
     List<Weighted> evidence = new ArrayList<>();
     double ownMass = addEvidence(evidence, r.neighbors(), 1.0, n -> "image " + n.demo().imageId()
-        + (n.weight() < 1 ? " (made with version " + n.demo().versionId() + ")" : ""));
+        + (n.demo().versionId() != card.versionId() && n.weight() < 1 ? " (made with version " + n.demo().versionId()
+        + ")" : "") + (n.demo().verified() ? "" : " (unverified: made with another file)"));
     evidence.addAll(runnersUp);
     double simMass = 0;
     if (!r.similarNeighbors().isEmpty()) {
@@ -483,6 +491,10 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       w[i] = n.weight() * PRIOR_MASS / w.length + (i < k ? ballot(n) : 0);
       sum += w[i];
     }
+    if (!(sum > 0)) {
+      // every demonstration weighs 0 (e.g. all unverified, with unverifiedWeight 0): no evidence
+      return 0;
+    }
     for (int i = 0; i < w.length; i++) {
       out.add(new Weighted(ranked.get(i).demo(), mass * w[i] / sum, label.apply(ranked.get(i))));
     }
@@ -660,6 +672,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     private double docWeight = 0.1;
     private double similarWeight = 0.25;
     private double otherVersionWeight = 0.25;
+    private double unverifiedWeight = 0.25;
     private double hedge = 4;
     private @Nullable Long fixedSeed;
     private int alternatives = 4;
@@ -745,6 +758,19 @@ public final class InContextConfigurator implements ParamConfigurator, Described
         throw new InvalidRequestException("otherVersionWeight must be 0 to 1, was " + w);
       }
       this.otherVersionWeight = w;
+      return this;
+    }
+
+    /**
+     * How much a demonstration whose image was not made with the model's own file (its model hash
+     * did not match: a merge, another version, a renamed copy) counts against a verified one
+     * (default 0.25; 0 ignores them). The shipped resource holds both kinds.
+     */
+    public Builder unverifiedWeight(double w) {
+      if (!(w >= 0 && w <= 1)) {
+        throw new InvalidRequestException("unverifiedWeight must be 0 to 1, was " + w);
+      }
+      this.unverifiedWeight = w;
       return this;
     }
 

@@ -15,9 +15,10 @@ import java.util.Optional;
  * Offers the {@link InContextConfigurator} to the pipeline through {@code ServiceLoader}, with the
  * resource shipped in this jar. Options: {@value #RESOURCE_OPTION} names a resource file written
  * by {@link io.chatgen.params.resource.ParamResourceBuilder} to use instead; {@value #K_OPTION}
- * sets how many demonstrations vote, {@value #HEDGE_OPTION} and {@value #OTHER_VERSION_OPTION} the
- * builder's {@link InContextConfigurator.Builder#hedge} and {@link
- * InContextConfigurator.Builder#otherVersionWeight}.
+ * sets how many demonstrations vote, {@value #HEDGE_OPTION}, {@value #OTHER_VERSION_OPTION} and
+ * {@value #UNVERIFIED_OPTION} the builder's {@link InContextConfigurator.Builder#hedge}, {@link
+ * InContextConfigurator.Builder#otherVersionWeight} and {@link
+ * InContextConfigurator.Builder#unverifiedWeight}.
  */
 public final class InContextParamConfiguratorProvider implements ParamConfiguratorProvider {
   /** Option: path of a resource file to load instead of the shipped one. */
@@ -28,6 +29,8 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
   public static final String HEDGE_OPTION = "params.hedge";
   /** Option: how much demonstrations of the model's other versions count. */
   public static final String OTHER_VERSION_OPTION = "params.otherVersionWeight";
+  /** Option: how much demonstrations made with another file than the model's own count. */
+  public static final String UNVERIFIED_OPTION = "params.unverifiedWeight";
 
   @Override
   public ParamConfigurator create(StageContext context) {
@@ -44,6 +47,7 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
     context.option(K_OPTION).ifPresent(k -> b.k((int) number(K_OPTION, k, true)));
     context.option(HEDGE_OPTION).ifPresent(h -> b.hedge(number(HEDGE_OPTION, h, false)));
     context.option(OTHER_VERSION_OPTION).ifPresent(w -> b.otherVersionWeight(number(OTHER_VERSION_OPTION, w, false)));
+    context.option(UNVERIFIED_OPTION).ifPresent(w -> b.unverifiedWeight(number(UNVERIFIED_OPTION, w, false)));
     return b.build();
   }
 

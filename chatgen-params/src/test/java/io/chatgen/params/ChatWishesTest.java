@@ -36,6 +36,9 @@ class ChatWishesTest {
     assertThat(parse("a portrait of my cat").orientation()).isNull();
     assertThat(parse("people dancing on the town square").orientation()).isNull();
     assertThat(parse("a landscape with mountains").orientation()).isNull();
+    assertThat(parse("a wide shot of a knight in a field").orientation()).isNull();
+    assertThat(parse("a wide picture of a knight in a field").orientation()).isEqualTo(Orientation.LANDSCAPE);
+    assertThat(parse("a panoramic shot of the valley").orientation()).isEqualTo(Orientation.LANDSCAPE);
   }
 
   @Test

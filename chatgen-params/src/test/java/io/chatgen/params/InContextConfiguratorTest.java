@@ -210,6 +210,39 @@ class InContextConfiguratorTest {
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("1.5");
   }
 
+  @Test
+  void unverified_demonstrations_count_less_and_say_so() {
+    // model 3: two verified demos in Euler a / 25 steps, three unverified (another file) in DPM++ 2M Karras / 35
+    ModelCard card = new ModelCard(3, 31, "Half Verified", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, "carol");
+    List<Demonstration> demos = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      demos.add(versionDemo(301 + i, 31, "a red fox in the snow", "Euler a", 25));
+    }
+    for (int i = 0; i < 3; i++) {
+      demos.add(new Demonstration(311 + i, 3, 31, "a red fox in the snow", null, "DPM++ 2M Karras", 35, 7.0, 1L, 512,
+          512, 2, false, false, "unverified"));
+    }
+    ParamResource r = ParamResource.build(demos, List.of(card), true);
+    RewrittenPrompt fox = new RewrittenPrompt("a red fox in the snow", "");
+    ConfiguredParams p = InContextConfigurator.builder().resource(r).build()
+        .configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(card));
+    assertThat(p.params().steps()).isEqualTo(25);
+    assertThat(p.reasons().get(Param.STEPS)).contains("image 301");
+    InContextConfigurator alike = InContextConfigurator.builder().resource(r).unverifiedWeight(1).build();
+    ConfiguredParams q = alike.configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(card));
+    assertThat(q.params().steps()).isEqualTo(35);
+    assertThat(q.reasons().get(Param.STEPS)).contains("image 311 (unverified: made with another file)");
+    // only unverified demonstrations, weighed 0: no evidence, so the base architecture's values, never NaN
+    ParamResource onlyUnverified = r.without(java.util.Set.of(301L, 302L));
+    ConfiguredParams none = InContextConfigurator.builder().resource(onlyUnverified).unverifiedWeight(0).build()
+        .configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(card));
+    assertThat(none.params().steps()).isNotEqualTo(35);
+    assertValid(none, BaseArchitecture.SD_1);
+    assertThatThrownBy(() -> InContextConfigurator.builder().unverifiedWeight(-0.5))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("-0.5");
+  }
+
   private static Demonstration versionDemo(long image, long version, String prompt,
       String sampler, int steps) {
     return new Demonstration(image, 3, version, prompt, null, sampler, steps, 7.0, 1L, 512, 512,

@@ -43,9 +43,11 @@ class ProviderTest {
     ParamConfigurator c = new InContextParamConfiguratorProvider().create(new StageContext(DeviceSpec.auto(),
         Map.of(InContextParamConfiguratorProvider.RESOURCE_OPTION, file.toString(),
             InContextParamConfiguratorProvider.K_OPTION, "3", InContextParamConfiguratorProvider.HEDGE_OPTION, "0.5",
-            InContextParamConfiguratorProvider.OTHER_VERSION_OPTION, "1")));
+            InContextParamConfiguratorProvider.OTHER_VERSION_OPTION, "1",
+            InContextParamConfiguratorProvider.UNVERIFIED_OPTION, "0.5")));
     assertThat(((InContextConfigurator) c).resource().demos()).hasSize(Fixtures.demos().size());
-    assertThat(((InContextConfigurator) c).describe()).contains("k=3", "hedge=0.5", "otherVersionWeight=1.0");
+    assertThat(((InContextConfigurator) c).describe()).contains("k=3", "hedge=0.5", "otherVersionWeight=1.0",
+        "unverifiedWeight=0.5");
     assertThatThrownBy(() -> new InContextParamConfiguratorProvider().create(new StageContext(DeviceSpec.auto(),
         Map.of(InContextParamConfiguratorProvider.HEDGE_OPTION, "-1")))).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("-1");

@@ -11,6 +11,7 @@ import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.data.ModelCatalog;
 import io.chatgen.core.data.ReadMode;
 import io.chatgen.params.resource.ParamResource;
+import io.chatgen.params.resource.ParamResourceBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -20,14 +21,18 @@ import org.junit.jupiter.api.Test;
 /** The shipped resource against the real data it was built from (skipped without ../shared). */
 class ShippedResourceRealDataTest {
   @Test
-  void the_shipped_resource_matches_the_train_split_and_configures_every_kind_of_model() {
+  void the_shipped_resource_matches_the_train_and_unverified_splits_and_configures_every_kind_of_model() {
     Path civitai = SharedData.civitai();
-    List<Demonstration> train = Demonstration.read(civitai.resolve("demos.jsonl"), ReadMode.LENIENT).records()
-        .stream().filter(d -> d.split().equals("train")).toList();
+    List<Demonstration> all = Demonstration.read(civitai.resolve("demos.jsonl"), ReadMode.LENIENT).records();
+    List<Demonstration> train = all.stream().filter(d -> d.split().equals("train")).toList();
+    List<Demonstration> known = ParamResourceBuilder.knowledge(all);
     ParamResource r = ParamResource.loadShipped();
-    assertThat(r.demos()).hasSize(train.size());
+    assertThat(r.demos()).hasSize(known.size()).hasSizeGreaterThan(train.size());
     Set<Long> trainIds = train.stream().map(Demonstration::imageId).collect(Collectors.toSet());
-    assertThat(r.demos()).allSatisfy(d -> assertThat(trainIds).contains(d.imageId()));
+    Set<Long> unverifiedIds = all.stream().filter(d -> d.split().equals("unverified")).map(Demonstration::imageId)
+        .collect(Collectors.toSet());
+    // never a test demonstration; verified exactly when train
+    assertThat(r.demos()).allSatisfy(d -> assertThat(d.verified() ? trainIds : unverifiedIds).contains(d.imageId()));
     // same parameters as the data for a demo picked by the test
     Demonstration first = train.get(0);
     var shipped = r.demosOf(first.modelId()).stream().filter(d -> d.imageId() == first.imageId()).findFirst()

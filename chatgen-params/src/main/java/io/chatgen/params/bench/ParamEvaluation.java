@@ -18,6 +18,7 @@ import io.chatgen.core.text.SparseVector;
 import io.chatgen.core.text.TfIdf;
 import io.chatgen.params.InContextConfigurator;
 import io.chatgen.params.resource.ParamResource;
+import io.chatgen.params.resource.ParamResourceBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -330,7 +331,9 @@ public final class ParamEvaluation {
       sets.put("test-fewshot", cs.stream().filter(c -> c.split().equals("test-fewshot")).toList());
     }
     long t0 = System.nanoTime();
-    ParamResource shipped = tune ? ParamResource.build(train, catalog.models(), false) : ParamResource.loadShipped();
+    // the configurator's knowledge: train and unverified demos, as ParamResourceBuilder ships it
+    ParamResource shipped = tune ? ParamResource.build(ParamResourceBuilder.knowledge(all), catalog.models(), false)
+        : ParamResource.loadShipped();
     System.out.printf("resource: %s (loaded in %.0f ms)%n", shipped.provenance(), (System.nanoTime() - t0) / 1e6);
     InContextConfigurator embedded = InContextConfigurator.builder().resource(shipped).build();
 
@@ -367,6 +370,9 @@ public final class ParamEvaluation {
         // warm up the JIT so the latency is the steady state a server sees
         evaluateGold(embedded, cases.subList(0, Math.min(50, cases.size())), catalog);
         rows.put("in-context (gold model)", evaluateGold(embedded, cases, catalog));
+        rows.put("in-context (gold model, verified demos only)", score(cases, c -> Prediction.of(
+            InContextConfigurator.builder().resource(shipped).unverifiedWeight(0).build().configure(c.request(),
+                promptOf(c.request()), ModelChoice.forced(goldCard(c, catalog))).params()), false));
         rows.put("in-context (gold model, newest version)", score(cases, c -> Prediction.of(embedded.configure(
             c.request(), promptOf(c.request()), ModelChoice.forced(newestVersionCard(c, catalog))).params()), false));
         ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10);
@@ -404,6 +410,7 @@ public final class ParamEvaluation {
         case "alt" -> b.alternatives(4, v);
         case "otherVersion" -> b.otherVersionWeight(v);
         case "hedge" -> b.hedge(v);
+        case "unverified" -> b.unverifiedWeight(v);
         default -> throw new IllegalArgumentException("unknown setting " + p[0]);
       }
     }

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param height height, or null (only together with width)
  * @param clipSkip clip skip, or null when not stated
  * @param hires whether a hires-fix pass was used
+ * @param verified whether the image's model hash is one of the version's files (the demo surely
+ *     used this checkpoint); unverified demos were posted on the model's page but made with
+ *     another file (a merge, another version, a renamed copy)
  * @param features the prompt's L2-normalised hashed TF-IDF vector
  * @param prompt the prompt text, or null (never shipped)
  */
@@ -35,6 +38,7 @@ public record DemoRecord(
     @Nullable Integer height,
     @Nullable Integer clipSkip,
     boolean hires,
+    boolean verified,
     SparseVector features,
     @Nullable String prompt) {
 
@@ -64,13 +68,13 @@ public record DemoRecord(
   /** Maps a demonstration, vectorizing its prompt. */
   public static DemoRecord of(Demonstration d, HashedTfIdf vectorizer, boolean keepPrompt) {
     return new DemoRecord(d.imageId(), d.modelId(), d.versionId(), d.sampler().orElse(null), d.steps(), d.cfgScale(),
-        d.width(), d.height(), d.clipSkip(), Boolean.TRUE.equals(d.hires()), vectorizer.transform(d.prompt()),
-        keepPrompt ? d.prompt() : null);
+        d.width(), d.height(), d.clipSkip(), Boolean.TRUE.equals(d.hires()), d.modelHashMatches(),
+        vectorizer.transform(d.prompt()), keepPrompt ? d.prompt() : null);
   }
 
   /** This record without its prompt text. */
   public DemoRecord withoutPrompt() {
     return new DemoRecord(imageId, modelId, versionId, sampler, steps, cfgScale, width, height, clipSkip, hires,
-        features, null);
+        verified, features, null);
   }
 }

@@ -47,9 +47,12 @@ import org.slf4j.LoggerFactory;
 public final class ParamResource {
   private static final Logger log = LoggerFactory.getLogger(ParamResource.class);
   /** Where the shipped resource lives on the class path. */
-  public static final String SHIPPED_PATH = "/io/chatgen/params/resource/params-v1.bin.gz";
+  public static final String SHIPPED_PATH = "/io/chatgen/params/resource/params-v2.bin.gz";
   private static final int MAGIC = 0x43475052; // "CGPR"
-  private static final int FORMAT_VERSION = 1;
+  /** Version 2 adds whether each demonstration is verified; version 1 files (all verified) are still read. */
+  private static final int FORMAT_VERSION = 2;
+  private static final int HIRES_FLAG = 1;
+  private static final int VERIFIED_FLAG = 2;
   private static final String DOC_LABEL = "shipped documentation facts";
 
   private final HashedTfIdf vectorizer;
@@ -74,8 +77,10 @@ public final class ParamResource {
   }
 
   /**
-   * Builds a resource from demonstrations (all of them are used: pass the {@code train} split)
-   * and model cards (documentation is read from their descriptions).
+   * Builds a resource from demonstrations (all of them are used: pass the {@code train} split, and
+   * the {@code unverified} one if wanted: their {@link Demonstration#modelHashMatches()} flag
+   * marks them, and the configurator weighs them less) and model cards (documentation is read from
+   * their descriptions).
    *
    * @param keepPrompts whether to keep prompt texts (for an LLM prompt; never for shipping)
    */
@@ -94,7 +99,8 @@ public final class ParamResource {
           extractor.extract(c.description()).withSourceLabel(DOC_LABEL)));
     }
     return new ParamResource(vectorizer, records, facts,
-        "built from " + records.size() + " demonstrations of " + records.stream().map(DemoRecord::modelId).distinct()
+        "built from " + records.size() + " demonstrations (" + records.stream().filter(r -> !r.verified()).count()
+            + " unverified) of " + records.stream().map(DemoRecord::modelId).distinct()
             .count() + " models and " + facts.size() + " model cards");
   }
 
@@ -242,7 +248,7 @@ public final class ParamResource {
       o.writeShort(d.width() == null ? -1 : Math.min(d.width(), Short.MAX_VALUE));
       o.writeShort(d.height() == null ? -1 : Math.min(d.height(), Short.MAX_VALUE));
       o.writeByte(d.clipSkip() == null ? -1 : d.clipSkip());
-      o.writeBoolean(d.hires());
+      o.writeByte((d.hires() ? HIRES_FLAG : 0) | (d.verified() ? VERIFIED_FLAG : 0));
       SparseVector v = d.features();
       o.writeShort(v.size());
       int p = 0;
@@ -272,8 +278,8 @@ public final class ParamResource {
         throw new DataFormatException(source + " is not a ChatGen parameter resource (bad magic number)");
       }
       int version = i.readInt();
-      if (version != FORMAT_VERSION) {
-        throw new DataFormatException(source + " has format version " + version + "; this code reads version "
+      if (version != FORMAT_VERSION && version != 1) {
+        throw new DataFormatException(source + " has format version " + version + "; this code reads versions 1 to "
             + FORMAT_VERSION + ": rebuild it with ParamResourceBuilder");
       }
       String provenance = i.readUTF();
@@ -319,7 +325,8 @@ public final class ParamResource {
         int w = i.readShort();
         int h = i.readShort();
         int clip = i.readByte();
-        boolean hires = i.readBoolean();
+        int flags = version == 1 ? (i.readBoolean() ? HIRES_FLAG : 0) | VERIFIED_FLAG : i.readByte();
+        check(flags >= 0 && flags <= (HIRES_FLAG | VERIFIED_FLAG), source, "demonstration flags " + flags);
         int n = i.readShort();
         check(n >= 0, source, "feature count " + n);
         int[] ind = new int[n];
@@ -335,7 +342,7 @@ public final class ParamResource {
         }
         demos.add(new DemoRecord(imageId, modelId, versionId, s < 0 ? null : samplers[s], steps < 0 ? null : steps,
             Float.isNaN(cfg) ? null : (double) cfg, w < 0 ? null : w, h < 0 ? null : h, clip < 0 ? null : clip,
-            hires, new SparseVector(ind, val), null));
+            (flags & HIRES_FLAG) != 0, (flags & VERIFIED_FLAG) != 0, new SparseVector(ind, val), null));
       }
       return new ParamResource(vectorizer, demos, models, provenance);
     } catch (java.io.EOFException e) {

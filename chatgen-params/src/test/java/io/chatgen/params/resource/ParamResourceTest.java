@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatgen.core.DataFormatException;
 import io.chatgen.core.Sampler;
+import io.chatgen.core.data.Demonstration;
 import io.chatgen.params.Fixtures;
 import io.chatgen.params.doc.Range;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,7 @@ class ParamResourceTest {
     assertThat(b.width()).isEqualTo(768);
     assertThat(b.clipSkip()).isEqualTo(2);
     assertThat(back.demosOf(1).get(5).clipSkip()).isNull();
+
     assertThat(a.prompt()).isNotNull();
     assertThat(b.prompt()).as("prompt texts are never written").isNull();
     // int8 quantisation keeps cosine similarities within 0.02
@@ -41,6 +44,50 @@ class ParamResourceTest {
     assertThat(back.facts(1).orElseThrow().creator()).isEqualTo("alice");
     String bytes = new String(decompress(out.toByteArray()), java.nio.charset.StandardCharsets.ISO_8859_1);
     assertThat(bytes).doesNotContain("castle").doesNotContain("A mix for scenery");
+  }
+
+  @Test
+  void whether_a_demonstration_is_verified_or_hires_round_trips_and_version_1_files_are_all_verified()
+      throws IOException {
+    List<Demonstration> demos = new java.util.ArrayList<>();
+    demos.add(flagged(1, true, true));
+    demos.add(flagged(2, false, true));
+    demos.add(flagged(3, true, false));
+    demos.add(flagged(4, false, false));
+    ParamResource r = ParamResource.build(demos, List.of(Fixtures.SCENERY), false);
+    assertThat(r.provenance()).contains("4 demonstrations (2 unverified)");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    r.write(out);
+    ParamResource back = ParamResource.read(new ByteArrayInputStream(out.toByteArray()), "test");
+    assertThat(back.demos()).extracting(DemoRecord::verified).containsExactly(true, true, false, false);
+    assertThat(back.demos()).extracting(DemoRecord::hires).containsExactly(true, false, true, false);
+
+    // a version 1 file: the same bytes with version 1 and a boolean "hires" where version 2 has its flags;
+    // unverified, not-hires demos have flags 0 = false, so only the version number differs
+    ByteArrayOutputStream v2 = new ByteArrayOutputStream();
+    ParamResource.build(List.of(flagged(5, false, false)), List.of(Fixtures.SCENERY), false).write(v2);
+    byte[] raw = decompress(v2.toByteArray());
+    assertThat(raw[7]).isEqualTo((byte) 2);
+    raw[7] = 1;
+    ByteArrayOutputStream v1 = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(v1)) {
+      gz.write(raw);
+    }
+    DemoRecord old = ParamResource.read(new ByteArrayInputStream(v1.toByteArray()), "v1.bin").demos().get(0);
+    assertThat(old.verified()).isTrue();
+    assertThat(old.hires()).isFalse();
+    raw[7] = 3;
+    ByteArrayOutputStream v3 = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(v3)) {
+      gz.write(raw);
+    }
+    assertThatThrownBy(() -> ParamResource.read(new ByteArrayInputStream(v3.toByteArray()), "v3.bin"))
+        .isInstanceOf(DataFormatException.class).hasMessageContaining("format version 3");
+  }
+
+  private static Demonstration flagged(long image, boolean hires, boolean verified) {
+    return new Demonstration(image, 1, 11, "a castle on a hill", null, "Euler a", 20, 7.0, 1L, 512, 512, 2, hires,
+        verified, verified ? "train" : "unverified");
   }
 
   @Test
