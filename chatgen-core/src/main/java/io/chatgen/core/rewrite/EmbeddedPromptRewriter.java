@@ -95,6 +95,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   private final double profileNegativeShare;
   private final boolean useProfileNegatives;
   private final double minProfileSimilarity;
+  private final double modelTagShare;
   private final int maxContentTags;
   private final int minTagPrompts;
 
@@ -111,6 +112,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     this.profileNegativeShare = b.profileNegativeShare;
     this.useProfileNegatives = b.profileNegatives;
     this.minProfileSimilarity = b.minProfileSimilarity;
+    this.modelTagShare = b.modelTagShare;
     this.maxContentTags = b.maxContentTags;
     this.minTagPrompts = b.minTagPrompts;
   }
@@ -310,8 +312,10 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   }
 
   /**
-   * Adds the model's trigger words in front of the prompt, each once: a trigger word already in
-   * the prompt (as a tag, any case) is not added again, so calling this twice changes nothing.
+   * Adapts the prompt to the chosen checkpoint: its trigger words go in front, and the tags its
+   * own prompts habitually use (used by at least {@link Builder#modelTagShare} of them, from the
+   * vocabulary's tag profile of the checkpoint) go at the end, each tag once: a tag already in the
+   * prompt (any case) is not added again, so calling this twice changes nothing.
    */
   @Override
   public RewrittenPrompt adaptToModel(RewrittenPrompt prompt, ModelCard model) {
@@ -319,26 +323,65 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     for (String t : PromptTags.normalizedTags(prompt.prompt())) {
       present.add(PromptTags.key(t));
     }
-    List<WeightedTag> add = new ArrayList<>();
+    List<WeightedTag> triggers = new ArrayList<>();
     for (String trigger : model.triggerWords()) {
       for (String part : trigger.split(",")) {
         String clean = PromptTags.clean(part);
         String key = PromptTags.key(clean);
         if (!clean.isEmpty() && !key.isEmpty() && present.add(key)) {
-          add.add(WeightedTag.of(clean));
+          triggers.add(WeightedTag.of(clean));
         }
       }
     }
-    if (add.isEmpty()) {
-      return prompt;
+    List<WeightedTag> habits = new ArrayList<>();
+    if (modelTagShare <= 1) {
+      for (WeightedTag t : vocab.profileOf(model.id()).map(RewriteVocabulary.Profile::tags).orElse(List.of())) {
+        String key = PromptTags.key(t.tag());
+        if (t.weight() >= modelTagShare && !key.isEmpty() && present.add(key)) {
+          habits.add(WeightedTag.of(t.tag()));
+        }
+      }
     }
-    String head = PromptTags.join(add);
-    String joined = head + ", " + prompt.prompt();
     List<String> notes = new ArrayList<>(prompt.notes());
-    notes.add("added the trigger words of " + model.label() + ": " + head);
+    if (!habits.isEmpty()) {
+      // a habit of the checkpoint never contradicts what the prompt already says ("white background"
+      // after "blue background"): the prompt's tags and the trigger words claim their parts first
+      List<WeightedTag> all = new ArrayList<>(triggers);
+      PromptTags.normalizedTags(prompt.prompt()).forEach(t -> all.add(WeightedTag.of(t)));
+      int before = all.size();
+      all.addAll(habits);
+      List<String> dropped = new ArrayList<>();
+      Set<String> kept = new HashSet<>();
+      TagConflicts.withoutContradictions(all, Set.of(), dropped).forEach(t -> kept.add(PromptTags.key(t.tag())));
+      for (WeightedTag h : all.subList(before, all.size())) {
+        if (!kept.contains(PromptTags.key(h.tag()))) {
+          dropped.stream().filter(n -> n.startsWith("left out \"" + h.tag() + "\"")).findFirst()
+              .filter(n -> !notes.contains(n)).ifPresent(notes::add);
+        }
+      }
+      habits.removeIf(h -> !kept.contains(PromptTags.key(h.tag())));
+    }
+    if (triggers.isEmpty() && habits.isEmpty()) {
+      return prompt.notes().size() == notes.size() ? prompt
+          : new RewrittenPrompt(prompt.prompt(), prompt.negativePrompt(), notes);
+    }
+    String joined = prompt.prompt();
+    // what a cut must keep: the trigger words, else the prompt as it was
+    int keep = joined.length();
+    if (!triggers.isEmpty()) {
+      String head = PromptTags.join(triggers);
+      joined = head + ", " + joined;
+      keep = head.length();
+      notes.add("added the trigger words of " + model.label() + ": " + head);
+    }
+    if (!habits.isEmpty()) {
+      String tail = PromptTags.join(habits);
+      joined = joined + ", " + tail;
+      notes.add("added tags that most prompts made with " + model.label() + " use: " + tail);
+    }
     if (joined.length() > RewrittenPrompt.MAX_CHARS) {
       int cut = joined.lastIndexOf(", ", RewrittenPrompt.MAX_CHARS);
-      joined = joined.substring(0, Math.max(head.length(), cut));
+      joined = joined.substring(0, Math.min(RewrittenPrompt.MAX_CHARS, Math.max(keep, cut)));
       notes.add("the prompt was shortened to fit " + RewrittenPrompt.MAX_CHARS + " characters");
     }
     return new RewrittenPrompt(joined, prompt.negativePrompt(), notes);
@@ -752,10 +795,25 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     private double profileNegativeShare = 0.4;
     private boolean profileNegatives = true;
     private double minProfileSimilarity = 0.1;
+    private double modelTagShare = 0.5;
     private int maxContentTags = 200;
     private int minTagPrompts = 3;
 
     private Builder() {}
+
+    /**
+     * After model selection ({@link #adaptToModel}), the chosen checkpoint's habitual tags used by
+     * at least this share of its prompts join the prompt (default 0.5; above 1 turns this off). On
+     * 108 held-out train chats, with a selector not trained on them choosing the model: tag F1
+     * 0.255 -> 0.264 at 0.5 (0.268 at 0.3, where word F1 fell 0.004), word F1 unchanged.
+     */
+    public Builder modelTagShare(double share) {
+      if (!(share >= 0)) {
+        throw new InvalidRequestException("modelTagShare must be >= 0 (above 1: off), was " + share);
+      }
+      this.modelTagShare = share;
+      return this;
+    }
 
     /** The vocabulary to use; the shipped one when not set. */
     public Builder vocabulary(RewriteVocabulary v) {

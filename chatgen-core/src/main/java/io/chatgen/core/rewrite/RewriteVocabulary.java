@@ -127,6 +127,7 @@ public final class RewriteVocabulary {
   private final int maxCueWords;
   private final Map<String, List<StyleWish>> wishesByFirstWord;
   private final List<Profile> profiles;
+  private final Map<Long, Profile> profilesByModel;
   private final Map<String, int[]> postingProfiles;
   private final Map<String, float[]> postingWeights;
   private final Map<String, Double> profileIdf;
@@ -233,6 +234,9 @@ public final class RewriteVocabulary {
       vectors.add(v);
     }
     this.profiles = List.copyOf(prof);
+    Map<Long, Profile> byModel = new HashMap<>();
+    prof.forEach(pr -> byModel.putIfAbsent(pr.model(), pr));
+    this.profilesByModel = Collections.unmodifiableMap(byModel);
     Map<String, Double> idf = new HashMap<>();
     df.forEach((w, n) -> idf.put(w, Math.log((double) prof.size() / n)));
     // inverted index of L2-normalised share*idf vectors: a chat is scored against every profile
@@ -272,6 +276,11 @@ public final class RewriteVocabulary {
     this.postingProfiles = pp;
     this.postingWeights = pw;
     this.profileIdf = Collections.unmodifiableMap(idf);
+  }
+
+  /** The tag profile of a checkpoint (by catalog id), if the vocabulary has one. */
+  public Optional<Profile> profileOf(long modelId) {
+    return Optional.ofNullable(profilesByModel.get(modelId));
   }
 
   /** How many checkpoint tag profiles the vocabulary holds. */

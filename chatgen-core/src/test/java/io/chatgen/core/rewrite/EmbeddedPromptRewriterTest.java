@@ -253,6 +253,36 @@ class EmbeddedPromptRewriterTest {
   }
 
   @Test
+  void the_chosen_models_habitual_tags_join_the_prompt_once_and_never_contradict_it() {
+    // profile 7 (the lighthouse checkpoint): "sharp focus" in 0.9 of its prompts, "lens flare" in 0.2
+    ModelCard lighthouse = new ModelCard(7, 71, "Lighthouse Mix", BaseArchitecture.SD_1, "SD 1.5", List.of(),
+        List.of(), "", List.of(), false, null);
+    RewrittenPrompt p = rewriter.rewrite(ChatRequest.of("a cat on a sofa"));
+    assertThat(tags(p.prompt())).doesNotContain("sharp focus");
+    RewrittenPrompt once = rewriter.adaptToModel(p, lighthouse);
+    assertThat(tags(once.prompt())).endsWith("sharp focus").doesNotContain("lens flare");
+    assertThat(once.notes()).anyMatch(n -> n.contains("Lighthouse Mix") && n.contains("sharp focus"));
+    assertThat(rewriter.adaptToModel(once, lighthouse)).isEqualTo(once);
+    // a model the vocabulary has no profile of, or the option off: nothing added
+    ModelCard unknown = new ModelCard(99, 991, "Unknown", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, null);
+    assertThat(rewriter.adaptToModel(p, unknown)).isEqualTo(p);
+    EmbeddedPromptRewriter off = EmbeddedPromptRewriter.builder().vocabulary(TinyVocabulary.vocabulary())
+        .modelTagShare(2).build();
+    assertThat(off.adaptToModel(p, lighthouse)).isEqualTo(p);
+    // profile 10 habitually says "white background": not after a prompt that asks for a blue one
+    ModelCard circles = new ModelCard(10, 101, "Circles", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, null);
+    RewrittenPrompt blue = rewriter.rewrite(ChatRequest.of("a red circle on a blue background"));
+    RewrittenPrompt adapted = rewriter.adaptToModel(blue, circles);
+    assertThat(tags(adapted.prompt())).doesNotContain("white background");
+    assertThat(adapted.notes()).anyMatch(n -> n.contains("left out \"white background\""));
+    assertThat(rewriter.adaptToModel(adapted, circles)).isEqualTo(adapted);
+    assertThatThrownBy(() -> EmbeddedPromptRewriter.builder().modelTagShare(-1))
+        .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
   void a_borrowed_tag_never_contradicts_what_the_request_asks_for() {
     // the circle profile habitually says "white background"; the request asks for a blue one
     RewrittenPrompt asked = rewriter.rewrite(ChatRequest.of("a red circle on a blue background"));
