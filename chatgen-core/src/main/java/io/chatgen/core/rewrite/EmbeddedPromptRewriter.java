@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * tags of the five most similar profiles join the prompt and lead the negative prompt when their
  * similarity-weighted share is high enough.
  *
+ * <p>After model selection, {@link #adaptToModel} puts the chosen checkpoint's trigger words in
+ * front and its habitual tags (from its own profile) at the end.
+ *
  * <p>History: later turns add to earlier ones and revise them. A later time of day, season or
  * weather replaces an earlier one ("no, at night"), a later style wish replaces an earlier one, and
  * "no X" / "without X" removes X from what was said before.
