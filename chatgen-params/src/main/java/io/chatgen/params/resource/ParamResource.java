@@ -60,12 +60,22 @@ public final class ParamResource {
   private final Map<Long, List<DemoRecord>> byModel;
   private final Map<Long, ModelFacts> models;
   private final String provenance;
-  private volatile @Nullable SparseIndex index;
+  /** The search index over the demonstrations, shared with the resources {@link #without} derives. */
+  private final SharedIndex index;
+  /** Image ids the shared index holds but this resource left out. */
+  private final Set<Long> excluded;
 
   private ParamResource(HashedTfIdf vectorizer, List<DemoRecord> demos, Map<Long, ModelFacts> models,
       String provenance) {
+    this(vectorizer, demos, models, provenance, null, Set.of());
+  }
+
+  private ParamResource(HashedTfIdf vectorizer, List<DemoRecord> demos, Map<Long, ModelFacts> models,
+      String provenance, @Nullable SharedIndex index, Set<Long> excluded) {
     this.vectorizer = vectorizer;
     this.demos = List.copyOf(demos);
+    this.index = index != null ? index : new SharedIndex(this.demos);
+    this.excluded = Set.copyOf(excluded);
     this.models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
     this.provenance = provenance;
     Map<Long, List<DemoRecord>> m = new LinkedHashMap<>();
@@ -129,8 +139,11 @@ public final class ParamResource {
    */
   public ParamResource without(Set<Long> imageIds) {
     List<DemoRecord> kept = demos.stream().filter(d -> !imageIds.contains(d.imageId())).toList();
+    // the search index is shared, not rebuilt: its hits of left-out demonstrations are skipped
+    Set<Long> out = new HashSet<>(excluded);
+    out.addAll(imageIds);
     return new ParamResource(vectorizer, kept, models, provenance + ", less " + (demos.size() - kept.size())
-        + " held out");
+        + " held out", index, out);
   }
 
   /** The vectorizer for queries, the same the demonstrations were vectorized with. */
@@ -159,23 +172,43 @@ public final class ParamResource {
    * @throws IllegalArgumentException when k < 1
    */
   public List<Hit> nearest(SparseVector q, int k) {
-    SparseIndex i = index;
-    if (i == null) {
-      synchronized (this) {
-        i = index;
-        if (i == null) {
-          // scanning every demonstration's vector instead cost about 25 ms a request over 12,937
-          i = SparseIndex.of(demos.stream().map(DemoRecord::features).toList());
-          index = i;
-        }
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, was " + k);
+    }
+    SparseIndex.Hits hits = index.get().nearest(q, excluded.isEmpty() ? k : k + excluded.size());
+    List<Hit> out = new ArrayList<>(Math.min(k, hits.size()));
+    for (int h = 0; h < hits.size() && out.size() < k; h++) {
+      DemoRecord d = index.demos.get(hits.docs()[h]);
+      if (!excluded.contains(d.imageId())) {
+        out.add(new Hit(d, Math.min(1, hits.scores()[h])));
       }
     }
-    SparseIndex.Hits hits = i.nearest(q, k);
-    List<Hit> out = new ArrayList<>(hits.size());
-    for (int h = 0; h < hits.size(); h++) {
-      out.add(new Hit(demos.get(hits.docs()[h]), Math.min(1, hits.scores()[h])));
-    }
     return out;
+  }
+
+  /** An inverted index over a list of demonstrations, built on first use. */
+  private static final class SharedIndex {
+    private final List<DemoRecord> demos;
+    private volatile @Nullable SparseIndex index;
+
+    SharedIndex(List<DemoRecord> demos) {
+      this.demos = demos;
+    }
+
+    SparseIndex get() {
+      SparseIndex i = index;
+      if (i == null) {
+        synchronized (this) {
+          i = index;
+          if (i == null) {
+            // scanning every demonstration's vector instead cost about 25 ms a request over 12,937
+            i = SparseIndex.of(demos.stream().map(DemoRecord::features).toList());
+            index = i;
+          }
+        }
+      }
+      return i;
+    }
   }
 
   /** The demonstrations of one model (empty when none). */

@@ -45,5 +45,20 @@ class ParamResourceNearestTest {
     ParamResource less = r.without(java.util.Set.of(202L));
     SparseVector q = r.vectorizer().transform("anime girl smiling, cherry blossoms");
     assertThat(less.nearest(q, 10)).extracting(h -> h.demo().imageId()).doesNotContain(202L).contains(201L);
+    // it shares the full resource's index and skips what it left out: the same as scanning what is left,
+    // also when leaving out from a resource that already left some out
+    ParamResource evenLess = less.without(java.util.Set.of(101L, 104L));
+    for (ParamResource x : List.of(less, evenLess)) {
+      for (String text : List.of("anime girl smiling", "castle landscape at sunset", "portrait of a woman")) {
+        SparseVector v = r.vectorizer().transform(text);
+        for (int k : new int[] {1, 2, 20}) {
+          List<Long> scanned = x.demos().stream().filter(d -> v.dot(d.features()) > 0)
+              .sorted(Comparator.comparingDouble((DemoRecord d) -> -v.dot(d.features()))).limit(k)
+              .map(DemoRecord::imageId).toList();
+          assertThat(x.nearest(v, k)).extracting(h -> h.demo().imageId()).as(text + " k=" + k).isEqualTo(scanned);
+        }
+      }
+    }
+    assertThat(evenLess.demos()).extracting(DemoRecord::imageId).doesNotContain(101L, 104L, 202L);
   }
 }
