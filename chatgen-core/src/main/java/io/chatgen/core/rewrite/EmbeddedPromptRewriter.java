@@ -369,23 +369,31 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
           : new RewrittenPrompt(prompt.prompt(), prompt.negativePrompt(), notes);
     }
     String joined = prompt.prompt();
-    // what a cut must keep: the trigger words, else the prompt as it was
-    int keep = joined.length();
     if (!triggers.isEmpty()) {
       String head = PromptTags.join(triggers);
       joined = head + ", " + joined;
-      keep = head.length();
       notes.add("added the trigger words of " + model.label() + ": " + head);
+      if (joined.length() > RewrittenPrompt.MAX_CHARS) {
+        // the trigger words stay; the prompt's last tags give way
+        int cut = joined.lastIndexOf(", ", RewrittenPrompt.MAX_CHARS);
+        joined = joined.substring(0, Math.min(RewrittenPrompt.MAX_CHARS, Math.max(head.length(), cut)));
+        notes.add("the prompt was shortened to fit " + RewrittenPrompt.MAX_CHARS + " characters");
+      }
     }
-    if (!habits.isEmpty()) {
-      String tail = PromptTags.join(habits);
+    // habits are a bonus: those that do not fit are left out, never the prompt's own tags
+    List<WeightedTag> fitting = new ArrayList<>();
+    int length = joined.length();
+    for (WeightedTag h : habits) {
+      int more = 2 + PromptTags.join(List.of(h)).length();
+      if (length + more <= RewrittenPrompt.MAX_CHARS) {
+        fitting.add(h);
+        length += more;
+      }
+    }
+    if (!fitting.isEmpty()) {
+      String tail = PromptTags.join(fitting);
       joined = joined + ", " + tail;
       notes.add("added tags that most prompts made with " + model.label() + " use: " + tail);
-    }
-    if (joined.length() > RewrittenPrompt.MAX_CHARS) {
-      int cut = joined.lastIndexOf(", ", RewrittenPrompt.MAX_CHARS);
-      joined = joined.substring(0, Math.min(RewrittenPrompt.MAX_CHARS, Math.max(keep, cut)));
-      notes.add("the prompt was shortened to fit " + RewrittenPrompt.MAX_CHARS + " characters");
     }
     return new RewrittenPrompt(joined, prompt.negativePrompt(), notes);
   }

@@ -280,6 +280,11 @@ class EmbeddedPromptRewriterTest {
     assertThat(rewriter.adaptToModel(adapted, circles)).isEqualTo(adapted);
     assertThatThrownBy(() -> EmbeddedPromptRewriter.builder().modelTagShare(-1))
         .isInstanceOf(InvalidRequestException.class);
+    // a prompt at the length limit keeps all its tags; the habits that do not fit are left out
+    String full = String.join(", ", java.util.Collections.nCopies(RewrittenPrompt.MAX_CHARS / 7 + 2, "tower"))
+        .substring(0, RewrittenPrompt.MAX_CHARS - 3);
+    RewrittenPrompt atLimit = new RewrittenPrompt(full, "", List.of());
+    assertThat(rewriter.adaptToModel(atLimit, lighthouse)).isEqualTo(atLimit);
   }
 
   @Test
