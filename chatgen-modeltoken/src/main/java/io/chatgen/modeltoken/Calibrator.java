@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fits a {@link Calibration} on held-out (text, model) pairs in two steps: the ranking
- * (neighbour count, similarity power, floor, popularity prior, and the balance of token logits
- * against the neighbour vote) by
+ * (neighbour count, similarity power, floor, popularity prior, name match, and the balance of token
+ * logits against the neighbour vote) by
  * held-out top-1 over a grid, ties broken by likelihood; then the sharpness, a common scale of
  * all scores that keeps the ranking, by minimising the negative log-likelihood. The held-out texts and
  * their demonstrations must have been kept out of the vocabulary's training data and of the
@@ -26,6 +26,7 @@ public final class Calibrator {
   private static final double[] FLOORS = {0.003, 0.03, 0.3};
   private static final double[] POWERS = {1.0, 2.0, 4.0};
   private static final double[] PRIORS = {0.0, 0.25, 0.5, 1.0};
+  private static final double[] NAME_WEIGHTS = {0.0, 0.1, 0.2, 0.3, 0.5};
   private static final double[] SCALES = {0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.2, 1.4, 2.0, 2.8, 4.0};
 
   private Calibrator() {}
@@ -84,10 +85,13 @@ public final class Calibrator {
       }
     }
     int[] gold = new int[n];
+    NameMatch nameMatch = NameMatch.of(vocabulary.cards());
+    double[][] names = new double[n][];
     for (int i = 0; i < n; i++) {
       LabeledText t = heldOut.get(i);
       gold[i] = vocabulary.indexOf(t.modelId()).orElseThrow(
           () -> new InvalidRequestException("held-out model " + t.modelId() + " is not in the vocabulary"));
+      names[i] = nameMatch.scores(t.text());
       float[] e = encoder.encode(t.text());
       for (int r = 0; r < m; r++) {
         double s = 0;
@@ -126,27 +130,31 @@ public final class Calibrator {
           for (double t : TEMPERATURES) {
             for (double lambda : WEIGHTS) {
               for (double prior : PRIORS) {
-                double hits = 0;
-                for (int i = 0; i < n; i++) {
-                  double[] sh = shares[kk][pp][i];
-                  float[] lg = logits[i];
-                  int arg = 0;
-                  double best = Double.NEGATIVE_INFINITY;
-                  for (int r = 0; r < m; r++) {
-                    double v = lg[r] / t + lambda * (sh[r] > 0 ? Math.log(sh[r] + floor) : lf) + prior * logPrior[r];
-                    if (v > best) {
-                      best = v;
-                      arg = r;
+                for (double nw : NAME_WEIGHTS) {
+                  double hits = 0;
+                  for (int i = 0; i < n; i++) {
+                    double[] sh = shares[kk][pp][i];
+                    float[] lg = logits[i];
+                    double[] nm = names[i];
+                    int arg = 0;
+                    double best = Double.NEGATIVE_INFINITY;
+                    for (int r = 0; r < m; r++) {
+                      double v = lg[r] / t + lambda * (sh[r] > 0 ? Math.log(sh[r] + floor) : lf) + prior * logPrior[r]
+                          + nw * nm[r];
+                      if (v > best) {
+                        best = v;
+                        arg = r;
+                      }
                     }
+                    hits += arg == gold[i] ? weights[i] : 0;
                   }
-                  hits += arg == gold[i] ? weights[i] : 0;
-                }
-                double top1 = hits / weightSum;
-                if (top1 > bestTop1 + 1e-12) {
-                  bestTop1 = top1;
-                  bestC = new Calibration(t, lambda, NEIGHBOURS[kk], floor, POWERS[pp], prior);
-                  bestK = kk;
-                  bestP = pp;
+                  double top1 = hits / weightSum;
+                  if (top1 > bestTop1 + 1e-12) {
+                    bestTop1 = top1;
+                    bestC = new Calibration(t, lambda, NEIGHBOURS[kk], floor, POWERS[pp], prior, nw);
+                    bestK = kk;
+                    bestP = pp;
+                  }
                 }
               }
             }
@@ -154,15 +162,16 @@ public final class Calibrator {
         }
       }
     }
-    Result best = new Result(bestC, nll(bestC, logits, shares[bestK][bestP], logPrior, gold, weights, all) / weightSum,
-        bestTop1, 0, 0);
+    Result best = new Result(bestC,
+        nll(bestC, logits, shares[bestK][bestP], logPrior, names, gold, weights, all) / weightSum, bestTop1, 0, 0);
     // then the sharpness: scaling all scores keeps the ranking and calibrates the probabilities
     Result ranked = best;
     for (double scale : SCALES) {
       Calibration c = new Calibration(ranked.calibration().temperature() / scale,
           ranked.calibration().neighbourWeight() * scale, ranked.calibration().neighbours(), ranked.calibration().floor(),
-          ranked.calibration().similarityPower(), ranked.calibration().priorWeight() * scale);
-      double nll = nll(c, logits, shares[bestK][bestP], logPrior, gold, weights, all) / weightSum;
+          ranked.calibration().similarityPower(), ranked.calibration().priorWeight() * scale,
+          ranked.calibration().nameWeight() * scale);
+      double nll = nll(c, logits, shares[bestK][bestP], logPrior, names, gold, weights, all) / weightSum;
       if (nll < best.nll()) {
         best = new Result(c, nll, ranked.top1(), 0, 0);
       }
@@ -182,11 +191,11 @@ public final class Calibrator {
     return r;
   }
 
-  private static double nll(Calibration c, float[][] logits, double[][] shares, double[] logPrior, int[] gold,
-      double[] weights, boolean[] all) {
+  private static double nll(Calibration c, float[][] logits, double[][] shares, double[] logPrior, double[][] names,
+      int[] gold, double[] weights, boolean[] all) {
     double nll = 0;
     for (int i = 0; i < logits.length; i++) {
-      double[] p = c.blend(logits[i], shares[i], logPrior, all);
+      double[] p = c.blend(logits[i], shares[i], logPrior, names[i], all);
       nll -= weights[i] * Math.log(Math.max(p[gold[i]], 1e-12));
     }
     return nll;

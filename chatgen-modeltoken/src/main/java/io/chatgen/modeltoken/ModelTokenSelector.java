@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  * Stage 2 by ModelTokens: encodes the chat (all user turns) and the rewritten prompt, scores every
  * token ({@code softmax(W e / T)}), blends that with the similarity-weighted vote of the nearest
  * remembered prompts (the shipped memory: train prompts and the unverified prompts of the same
- * models), and returns the top-k models with probabilities. Temperature and blend
+ * models) and with the words of model names the request uses ({@link NameMatch}), and returns the
+ * top-k models with probabilities. Temperature and blend
  * weight come from the vocabulary's {@link Calibration}, fitted on held-out training data.
  *
  * <p>Restrictions: safe mode (on by default) leaves out cards tagged explicit ({@code
@@ -53,6 +54,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
   private final @Nullable BaseArchitecture architecture;
   private final boolean[] eligible;
   private final double[] logPrior;
+  private final NameMatch names;
   private final NDManager manager;
   private final NDArray tokens;
 
@@ -97,6 +99,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
         logPrior[idx] = Math.log(en.getValue() + 1.0);
       }
     }
+    this.names = NameMatch.of(vocabulary.cards());
     this.manager = NDManager.newBaseManager(device);
     try {
       this.tokens = vocabulary.embeddings(manager);
@@ -188,7 +191,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
         shares[i] /= total;
       }
     }
-    return calibration.blend(logits, shares, logPrior, eligible);
+    double[] named = calibration.nameWeight() == 0 ? new double[m] : names.scores(text);
+    return calibration.blend(logits, shares, logPrior, named, eligible);
   }
 
   /** The indices of the k largest positive entries, best first (ties: lower index first). */

@@ -286,11 +286,13 @@ public final class ModelTokenVocabulary {
       VocabularyProvenance p = GSON.fromJson(h.get("provenance"), VocabularyProvenance.class);
       p = new VocabularyProvenance(p.encoderId(), p.dimension(), p.dataHash(), p.seed(), p.version(), p.notes());
       JsonObject co = h.getAsJsonObject("calibration");
-      // files written before the vote power and the prior existed lack them: power 1, no prior
+      // files written before the vote power, the prior and the name match existed lack them: power 1,
+      // no prior, names not read
       Calibration c = new Calibration(co.get("temperature").getAsDouble(), co.get("neighbourWeight").getAsDouble(),
           co.get("neighbours").getAsInt(), co.get("floor").getAsDouble(),
           co.has("similarityPower") ? co.get("similarityPower").getAsDouble() : 1.0,
-          co.has("priorWeight") ? co.get("priorWeight").getAsDouble() : 0.0);
+          co.has("priorWeight") ? co.get("priorWeight").getAsDouble() : 0.0,
+          co.has("nameWeight") ? co.get("nameWeight").getAsDouble() : 0.0);
       int size = h.get("size").getAsInt();
       int dim = h.get("dimension").getAsInt();
       if (dim != p.dimension()) {

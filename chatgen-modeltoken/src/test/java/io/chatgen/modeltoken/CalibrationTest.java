@@ -38,6 +38,23 @@ class CalibrationTest {
     Calibration c = new Calibration(2.0, 1.0, 10, 0.5);
     assertThat(c.similarityPower()).isEqualTo(1.0);
     assertThat(c.priorWeight()).isZero();
+    assertThat(c.nameWeight()).isZero();
+    assertThat(new Calibration(1, 1, 10, 0.5, 2, 0.25).nameWeight()).isZero();
+  }
+
+  @Test
+  void the_name_match_multiplies_each_model_by_exp_of_its_weighted_score() {
+    Calibration c = new Calibration(1.0, 1.0, 10, 0.5, 1.0, 0.0, 0.5);
+    // z = 0 + ln(0.5) + 0.5 * name: names 2 and 0 give a ratio of e^1
+    double[] p = c.blend(new float[] {0f, 0f}, new double[] {0.0, 0.0}, new double[2], new double[] {2.0, 0.0},
+        new boolean[] {true, true});
+    assertThat(p[0] / p[1]).isCloseTo(Math.E, Offset.offset(1e-9));
+    // weight 0 reads no names
+    double[] q = c.withNameWeight(0).blend(new float[] {0f, 0f}, new double[] {0.0, 0.0}, new double[2],
+        new double[] {2.0, 0.0}, new boolean[] {true, true});
+    assertThat(q[0]).isCloseTo(0.5, Offset.offset(1e-12));
+    assertThatThrownBy(() -> c.blend(new float[2], new double[2], new double[2], new double[1], new boolean[2]))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("1 name scores");
   }
 
   @Test
@@ -73,6 +90,10 @@ class CalibrationTest {
     assertThatThrownBy(() -> new Calibration(1, -1, 10, 0.1)).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> new Calibration(1, 1, 0, 0.1)).isInstanceOf(InvalidRequestException.class);
     assertThatThrownBy(() -> new Calibration(1, 1, 10, 0)).isInstanceOf(InvalidRequestException.class);
+    assertThatThrownBy(() -> new Calibration(1, 1, 10, 0.1, 1, 0, -0.1)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("nameWeight");
+    assertThatThrownBy(() -> new Calibration(1, 1, 10, 0.1, 1, 0, Double.NaN))
+        .isInstanceOf(InvalidRequestException.class);
   }
 
   @Test

@@ -54,6 +54,26 @@ class ModelTokenSelectorTest {
   }
 
   @Test
+  void a_request_that_names_a_model_leans_to_it_as_much_as_the_calibration_says() {
+    // "medieval" is a word of "Medieval Mix" only; the text is otherwise about cyberpunk cities (model 3,
+    // "Neon XL", whose name it does not use)
+    String text = "a cyberpunk city in the rain with a robot, in a medieval mood";
+    Calibration base = vocab.calibration();
+    try (ModelTokenSelector ignoring = builder().optSafeMode(false).optCalibration(base.withNameWeight(0)).build();
+        ModelTokenSelector reading = builder().optSafeMode(false).optCalibration(base.withNameWeight(1e4)).build()) {
+      double[] before = ignoring.probabilities(text);
+      double[] after = reading.probabilities(text);
+      int medieval = vocab.indexOf(1).getAsInt();
+      assertThat(after[medieval]).isGreaterThan(before[medieval]);
+      assertThat(ignoring.select(ChatRequest.of(text), null).model().id()).isEqualTo(3L);
+      assertThat(reading.select(ChatRequest.of(text), null).model().id()).isEqualTo(1L);
+      // a text naming no model is scored the same either way
+      String plain = "a cyberpunk city in the rain with a robot";
+      assertThat(reading.probabilities(plain)).containsExactly(ignoring.probabilities(plain));
+    }
+  }
+
+  @Test
   void safe_mode_is_on_by_default_and_leaves_out_explicit_models() {
     String text = "realistic portrait photo, skin, lens";
     try (ModelTokenSelector safe = builder().optTopK(4).build();

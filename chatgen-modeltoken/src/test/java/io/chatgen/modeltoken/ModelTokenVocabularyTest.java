@@ -46,7 +46,7 @@ class ModelTokenVocabularyTest {
     assertThat(back.provenance()).isEqualTo(v.provenance());
     assertThat(back.calibration()).isEqualTo(v.calibration());
     assertThat(back.cards()).extracting(ModelCard::id).containsExactly(1L, 2L, 3L, 4L);
-    Calibration tuned = new Calibration(0.7, 2.0, 30, 0.03, 4.0, 0.25);
+    Calibration tuned = new Calibration(0.7, 2.0, 30, 0.03, 4.0, 0.25, 0.3);
     Path g = dir.resolve("tuned.bin");
     v.withCalibration(tuned).save(g);
     assertThat(ModelTokenVocabulary.load(g, enc).calibration()).isEqualTo(tuned);

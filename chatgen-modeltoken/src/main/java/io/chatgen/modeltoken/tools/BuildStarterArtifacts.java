@@ -24,8 +24,8 @@ import java.util.List;
  *   <li>the embedded encoder ({@code io/chatgen/modeltoken/encoder/hashed-encoder.bin}): idf of
  *       hashed words and bigrams over the {@code train} prompts;
  *   <li>a calibration run: tokens trained without 30% of chats-train (and those chats' demos),
- *       temperature, neighbour weight, neighbour count, floor, similarity power and popularity prior
- *       fitted on the held-out chats (scored as the selector sees them: chat + embedded rewrite), each
+ *       temperature, neighbour weight, neighbour count, floor, similarity power, popularity prior
+ *       and name-match weight ({@link io.chatgen.modeltoken.NameMatch}) fitted on the held-out chats (scored as the selector sees them: chat + embedded rewrite), each
  *       weighted by its model's number of train demos (requests come per demonstration, the
  *       chats-train set has one per model);
  *   <li>the starter vocabulary ({@code io/chatgen/modeltoken/starter-vocabulary.bin}, int8): one
