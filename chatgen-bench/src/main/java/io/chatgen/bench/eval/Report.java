@@ -19,6 +19,8 @@ final class Report {
       new Row("selection top-5", "selection.top5", false),
       new Row("params accuracy", "params.accuracy", false),
       new Row("params accuracy, gold model", "params.goldModelAccuracy", false),
+      new Row("params accuracy, mean of parameters", "params.accuracyMeanOverParameters", false),
+      new Row("params accuracy, gold model, mean of parameters", "params.goldModelAccuracyMeanOverParameters", false),
       new Row("· sampler", "params.perParameter.sampler", false),
       new Row("· steps", "params.perParameter.steps", false),
       new Row("· cfgScale", "params.perParameter.cfgScale", false),
@@ -34,8 +36,9 @@ final class Report {
       new Row("· select p50 (ms)", "latencyMs.select.p50", false),
       new Row("· configure p50 (ms)", "latencyMs.configure.p50", false));
 
-  private static final List<Row> KIND_ROWS = List.of(
-      ROWS.get(0), ROWS.get(1), ROWS.get(2), ROWS.get(3), ROWS.get(4), ROWS.get(11), ROWS.get(12), ROWS.get(13));
+  private static final List<Row> KIND_ROWS = ROWS.stream().filter(r -> List.of("n", "selection.top1",
+      "selection.top5", "params.accuracy", "params.goldModelAccuracy", "prompt.wordF1", "prompt.tagF1",
+      "negativePrompt.wordF1").contains(r.path())).toList();
 
   private Report() {}
 

@@ -40,6 +40,7 @@ public final class Scores {
   private final Mean paramAcc = new Mean();
   private final Mean goldAcc = new Mean();
   private final Map<Param, Mean> perParam = new EnumMap<>(Param.class);
+  private final Map<Param, Mean> goldPerParam = new EnumMap<>(Param.class);
   private final Mean wordF1 = new Mean();
   private final Mean tagF1 = new Mean();
   private final Map<String, Mean> extraMeans = new LinkedHashMap<>();
@@ -57,6 +58,7 @@ public final class Scores {
     this.extra = List.copyOf(extra);
     for (Param p : ParamMatch.SCORED) {
       perParam.put(p, new Mean());
+      goldPerParam.put(p, new Mean());
     }
     for (PromptSimilarity s : extra) {
       extraMeans.put(s.name(), new Mean());
@@ -81,7 +83,9 @@ public final class Scores {
       m.forEach((param, ok) -> perParam.get(param).add(ok ? 1 : 0));
     }
     if (caps.goldModelParams() && c.goldCard() != null) {
-      ParamMatch.accuracy(matches(p.goldModelParams(), demo)).ifPresent(goldAcc::add);
+      Map<Param, Boolean> m = matches(p.goldModelParams(), demo);
+      ParamMatch.accuracy(m).ifPresent(goldAcc::add);
+      m.forEach((param, ok) -> goldPerParam.get(param).add(ok ? 1 : 0));
     }
     if (caps.prompt() && WordF1.hasWords(demo.prompt())) {
       String predicted = p.prompt() == null ? "" : p.prompt();
@@ -121,6 +125,20 @@ public final class Scores {
     return m;
   }
 
+  /** The mean of the per-parameter accuracies, over the parameters some request stated (null when none). */
+  private static @Nullable Double meanOverParameters(Map<Param, Mean> per) {
+    double sum = 0;
+    int k = 0;
+    for (Mean m : per.values()) {
+      Double v = m.value();
+      if (v != null) {
+        sum += v;
+        k++;
+      }
+    }
+    return k == 0 ? null : sum / k;
+  }
+
   /** How many requests were added. */
   public int n() {
     return n;
@@ -146,6 +164,10 @@ public final class Scores {
       per.add(p.jsonName(), caps.params() ? num(perParam.get(p).value()) : JsonNull.INSTANCE);
     }
     par.add("perParameter", per);
+    // the issues' reading: each parameter's accuracy over the requests stating it, then their mean
+    par.add("accuracyMeanOverParameters", caps.params() ? num(meanOverParameters(perParam)) : JsonNull.INSTANCE);
+    par.add("goldModelAccuracyMeanOverParameters",
+        caps.goldModelParams() ? num(meanOverParameters(goldPerParam)) : JsonNull.INSTANCE);
     o.add("params", par);
     JsonObject pr = new JsonObject();
     pr.add("n", caps.prompt() ? new JsonPrimitive(wordF1.n) : JsonNull.INSTANCE);

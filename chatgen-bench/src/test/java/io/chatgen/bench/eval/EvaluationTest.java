@@ -78,6 +78,9 @@ class EvaluationTest {
     assertThat(num(test, "params.goldModelAccuracy")).isCloseTo(0.7, within(1e-12));
     assertThat(num(test, "params.perParameter.height")).isCloseTo(0.5, within(1e-12));
     assertThat(num(test, "params.perParameter.clipSkip")).isCloseTo(1.0, within(1e-12));
+    // per parameter: sampler 1/2, steps 1/2, cfg 2/2, width 2/2, height 1/2, clip skip 1/1 -> mean 0.75
+    assertThat(num(test, "params.accuracyMeanOverParameters")).isCloseTo(0.75, within(1e-12));
+    assertThat(num(test, "params.goldModelAccuracyMeanOverParameters")).isCloseTo(0.75, within(1e-12));
     // 100: 7 words vs 6, 4 shared -> 8/13; 101 (history: last turn) 8 vs 8 words, 6 shared -> 12/16
     assertThat(num(test, "prompt.wordF1")).isCloseTo((8.0 / 13 + 0.75) / 2, within(1e-12));
     // "lowres" vs "blurry, lowres" -> 2/3; vs "lowres" -> 1
