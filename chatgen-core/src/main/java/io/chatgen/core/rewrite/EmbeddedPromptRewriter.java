@@ -322,8 +322,9 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
    */
   @Override
   public RewrittenPrompt adaptToModel(RewrittenPrompt prompt, ModelCard model) {
+    List<String> existing = PromptTags.normalizedTags(prompt.prompt());
     Set<String> present = new HashSet<>();
-    for (String t : PromptTags.normalizedTags(prompt.prompt())) {
+    for (String t : existing) {
       present.add(PromptTags.key(t));
     }
     List<WeightedTag> triggers = new ArrayList<>();
@@ -350,13 +351,12 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       // a habit of the checkpoint never contradicts what the prompt already says ("white background"
       // after "blue background"): the prompt's tags and the trigger words claim their parts first
       List<WeightedTag> all = new ArrayList<>(triggers);
-      PromptTags.normalizedTags(prompt.prompt()).forEach(t -> all.add(WeightedTag.of(t)));
-      int before = all.size();
+      existing.forEach(t -> all.add(WeightedTag.of(t)));
       all.addAll(habits);
       List<String> dropped = new ArrayList<>();
       Set<String> kept = new HashSet<>();
       TagConflicts.withoutContradictions(all, Set.of(), dropped).forEach(t -> kept.add(PromptTags.key(t.tag())));
-      for (WeightedTag h : all.subList(before, all.size())) {
+      for (WeightedTag h : habits) {
         if (!kept.contains(PromptTags.key(h.tag()))) {
           dropped.stream().filter(n -> n.startsWith("left out \"" + h.tag() + "\"")).findFirst()
               .filter(n -> !notes.contains(n)).ifPresent(notes::add);
