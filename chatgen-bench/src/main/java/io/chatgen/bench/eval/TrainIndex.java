@@ -1,6 +1,7 @@
 package io.chatgen.bench.eval;
 
 import io.chatgen.core.data.Demonstration;
+import io.chatgen.core.text.KnnVote;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.core.text.TfIdf;
 import java.util.ArrayList;
@@ -19,14 +20,12 @@ final class TrainIndex {
   static final int MIN_DF = 2;
 
   final TfIdf tfidf;
-  final SparseVector[] vectors;
-  final long[] modelIds;
-  final Map<Long, SparseVector> centroids;
+  private final KnnVote neighbours;
+  private final Map<Long, SparseVector> centroids;
 
-  private TrainIndex(TfIdf tfidf, SparseVector[] vectors, long[] modelIds, Map<Long, SparseVector> centroids) {
+  private TrainIndex(TfIdf tfidf, KnnVote neighbours, Map<Long, SparseVector> centroids) {
     this.tfidf = tfidf;
-    this.vectors = vectors;
-    this.modelIds = modelIds;
+    this.neighbours = neighbours;
     this.centroids = centroids;
   }
 
@@ -53,7 +52,7 @@ final class TrainIndex {
     }
     Map<Long, SparseVector> centroids = new LinkedHashMap<>();
     sums.forEach((id, sum) -> centroids.put(id, normalised(sum)));
-    return new TrainIndex(tfidf, vectors, ids, centroids);
+    return new TrainIndex(tfidf, KnnVote.of(java.util.Arrays.asList(vectors), ids), centroids);
   }
 
   private static SparseVector normalised(Map<Integer, Double> sum) {
@@ -87,23 +86,6 @@ final class TrainIndex {
    * best first; only models among the neighbours are ranked (those with a zero vote are dropped).
    */
   List<Long> byNeighbours(SparseVector query, int k) {
-    int n = vectors.length;
-    double[] sim = new double[n];
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      sim[i] = query.dot(vectors[i]);
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Double.compare(sim[b], sim[a]));
-    Map<Long, Double> votes = new LinkedHashMap<>();
-    for (int j = 0; j < Math.min(k, n); j++) {
-      int i = order[j];
-      if (sim[i] > 0) {
-        votes.merge(modelIds[i], sim[i], Double::sum);
-      }
-    }
-    List<Map.Entry<Long, Double>> ranked = new ArrayList<>(votes.entrySet());
-    ranked.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
-    return ranked.stream().map(Map.Entry::getKey).toList();
+    return List.copyOf(neighbours.vote(query, k).keySet());
   }
 }

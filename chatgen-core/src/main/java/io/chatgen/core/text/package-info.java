@@ -1,6 +1,7 @@
 /**
  * Plain text features shared by stages and baselines: word tokenization, a TF-IDF vectorizer with
- * sparse, L2-normalised vectors, and an inverted index for nearest-vector search over them.
+ * sparse, L2-normalised vectors, an inverted index for nearest-vector search over them, and the
+ * k-nearest-neighbour label vote that the selection baselines and stand-in selectors share.
  */
 @NullMarked
 package io.chatgen.core.text;

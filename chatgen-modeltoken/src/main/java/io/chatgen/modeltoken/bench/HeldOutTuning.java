@@ -3,6 +3,7 @@ package io.chatgen.modeltoken.bench;
 import io.chatgen.core.ChatRequest;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
+import io.chatgen.core.text.KnnVote;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.core.text.TfIdf;
 import io.chatgen.modeltoken.LabeledText;
@@ -82,28 +83,13 @@ public final class HeldOutTuning {
     }
     // core TfIdf kNN baseline on the same memory demos
     TfIdf tfidf = TfIdf.fit(memDemos, 1, true, Demonstration::prompt);
-    List<SparseVector> tv = memDemos.stream().map(t -> tfidf.transform(t.prompt())).toList();
+    KnnVote knn = KnnVote.of(memDemos.stream().map(t -> tfidf.transform(t.prompt())).toList(),
+        memDemos.stream().mapToLong(Demonstration::modelId).toArray());
     double h1 = 0;
     double ws = 0;
     for (int i = 0; i < n; i++) {
-      SparseVector q = tfidf.transform(held.get(i).text());
-      double[] s = new double[tv.size()];
-      for (int j = 0; j < s.length; j++) {
-        s[j] = q.dot(tv.get(j));
-      }
-      Integer[] idx = new Integer[s.length];
-      for (int j = 0; j < idx.length; j++) {
-        idx[j] = j;
-      }
-      java.util.Arrays.sort(idx, (a, b) -> Double.compare(s[b], s[a]));
-      Map<Long, Double> vote = new java.util.HashMap<>();
-      for (int j = 0; j < 10; j++) {
-        if (s[idx[j]] > 0) {
-          vote.merge(memDemos.get(idx[j]).modelId(), s[idx[j]], Double::sum);
-        }
-      }
-      long best = vote.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(-1L);
-      h1 += best == held.get(i).modelId() ? w[i] : 0;
+      List<Long> best = knn.ranked(tfidf.transform(held.get(i).text()), 10, 1);
+      h1 += !best.isEmpty() && best.get(0) == held.get(i).modelId() ? w[i] : 0;
       ws += w[i];
     }
     System.out.printf("held-out chats %d; core TF-IDF kNN(10) weighted top-1 %.3f%n", n, h1 / ws);

@@ -9,6 +9,7 @@ import io.chatgen.core.data.ChatSample;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.data.ReadMode;
 import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
+import io.chatgen.core.text.KnnVote;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.core.text.TfIdf;
 import io.chatgen.modeltoken.LabeledText;
@@ -185,26 +186,8 @@ public final class SelectionEvaluation {
 
   /** TF-IDF k-nearest-neighbour vote (k=10, similarity-weighted) over demonstrations and their vectors. */
   private static Ranker knn(List<Demonstration> pool, List<SparseVector> vectors, TfIdf tfidf) {
-    return (text, k) -> {
-      SparseVector q = tfidf.transform(text);
-      double[] s = new double[vectors.size()];
-      for (int i = 0; i < s.length; i++) {
-        s[i] = q.dot(vectors.get(i));
-      }
-      Integer[] idx = new Integer[s.length];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = i;
-      }
-      Arrays.sort(idx, (a, b) -> Double.compare(s[b], s[a]));
-      Map<Long, Double> vote = new HashMap<>();
-      for (int i = 0; i < 10 && i < idx.length; i++) {
-        if (s[idx[i]] > 0) {
-          vote.merge(pool.get(idx[i]).modelId(), s[idx[i]], Double::sum);
-        }
-      }
-      return vote.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue(), a.getValue())).limit(k)
-          .map(Map.Entry::getKey).toList();
-    };
+    KnnVote vote = KnnVote.of(vectors, pool.stream().mapToLong(Demonstration::modelId).toArray());
+    return (text, k) -> vote.ranked(tfidf.transform(text), 10, k);
   }
 
   private static void row(String name, Ranker ranker, List<Case> cases, String input, String split) {

@@ -14,6 +14,7 @@ import io.chatgen.core.data.ModelCatalog;
 import io.chatgen.core.data.ReadMode;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.core.stage.ParamConfigurator;
+import io.chatgen.core.text.KnnVote;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.core.text.TfIdf;
 import io.chatgen.params.InContextConfigurator;
@@ -258,35 +259,30 @@ public final class ParamEvaluation {
         p.height() != null ? p.height() : f.height(), p.clipSkip() != null ? p.clipSkip() : f.clipSkip());
   }
 
-  /** A TF-IDF k-nearest-neighbour model selector over train prompts (stand-in for the ModelToken selector). */
-  public static ModelSelector knnSelector(List<Demonstration> train, ModelCatalog catalog, TfIdf tfidf,
-      List<SparseVector> vectors, int k) {
-    return knnSelector(train, catalog, tfidf, vectors, k, -1);
+  /**
+   * A TF-IDF k-nearest-neighbour model selector over train prompts (stand-in for the ModelToken
+   * selector): models ranked by the {@link KnnVote} of the {@code k} prompts nearest to the chat,
+   * each with its share of the vote; when no prompt shares a word with the chat, the model with the
+   * most train demonstrations, with probability 0.
+   */
+  public static ModelSelector knnSelector(List<Demonstration> train, ModelCatalog catalog, TfIdf tfidf, int k) {
+    return knnSelector(train, catalog, tfidf, KnnVote.of(train.stream().map(d -> tfidf.transform(d.prompt())).toList(),
+        train.stream().mapToLong(Demonstration::modelId).toArray()), k, -1);
   }
 
-  /** The same, never voting with the demonstration {@code heldOutImage} (leave-one-out). */
-  static ModelSelector knnSelector(List<Demonstration> train, ModelCatalog catalog, TfIdf tfidf,
-      List<SparseVector> vectors, int k, long heldOutImage) {
+  /** The same over a prepared vote, never voting with train demonstration {@code leftOut} (leave-one-out; -1: none). */
+  static ModelSelector knnSelector(List<Demonstration> train, ModelCatalog catalog, TfIdf tfidf, KnnVote vote, int k,
+      int leftOut) {
+    Long mostUsed = mode(train, Demonstration::modelId);
     return (request, prompt) -> {
-      SparseVector q = tfidf.transform(request.userText());
-      Integer[] idx = new Integer[vectors.size()];
-      double[] sims = new double[vectors.size()];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = i;
-        sims[i] = train.get(i).imageId() == heldOutImage ? -1 : q.dot(vectors.get(i));
-      }
-      Arrays.sort(idx, Comparator.comparingDouble((Integer i) -> -sims[i]));
-      Map<Long, Double> votes = new LinkedHashMap<>();
-      double total = 0;
-      for (int r = 0; r < Math.min(k, idx.length); r++) {
-        double w = Math.max(sims[idx[r]], 1e-6);
-        votes.merge(train.get(idx[r]).modelId(), w, Double::sum);
-        total += w;
-      }
+      Map<Long, Double> votes = vote.vote(tfidf.transform(request.userText()), k, leftOut);
+      double total = votes.values().stream().mapToDouble(Double::doubleValue).sum();
       List<ScoredModel> ranked = new ArrayList<>();
-      double t = total;
-      votes.entrySet().stream().sorted(Map.Entry.<Long, Double>comparingByValue().reversed()).forEach(e ->
-          catalog.byId(e.getKey()).ifPresent(card -> ranked.add(new ScoredModel(card, Math.min(1, e.getValue() / t)))));
+      votes.forEach((id, v) -> catalog.byId(id).ifPresent(card -> ranked.add(new ScoredModel(card,
+          Math.min(1, v / total)))));
+      if (ranked.isEmpty() && mostUsed != null) {
+        catalog.byId(mostUsed).ifPresent(card -> ranked.add(new ScoredModel(card, 0)));
+      }
       return new ModelChoice(ranked, List.of("TF-IDF kNN stand-in selector"));
     };
   }
@@ -310,9 +306,12 @@ public final class ParamEvaluation {
     Prediction global = mostUsed(train);
     TfIdf tfidf = TfIdf.fit(train, 1, false, Demonstration::prompt);
     List<SparseVector> vectors = train.stream().map(d -> tfidf.transform(d.prompt())).toList();
+    KnnVote knn = KnnVote.of(vectors, train.stream().mapToLong(Demonstration::modelId).toArray());
     Map<Long, SparseVector> vecByImage = new HashMap<>();
+    Map<Long, Integer> trainIndex = new HashMap<>();
     for (int i = 0; i < train.size(); i++) {
       vecByImage.put(train.get(i).imageId(), vectors.get(i));
+      trainIndex.put(train.get(i).imageId(), i);
     }
 
     Map<String, List<Case>> sets = new LinkedHashMap<>();
@@ -355,7 +354,8 @@ public final class ParamEvaluation {
           Function<Case, InContextConfigurator> loo = c -> configure(InContextConfigurator.builder(), setting)
               .resource(shipped.without(Set.of(c.gold().imageId()))).build();
           rows.put("e2e LOO " + setting, score(cases, c -> {
-            ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10, c.gold().imageId());
+            ModelSelector selector = knnSelector(train, catalog, tfidf, knn, 10,
+                trainIndex.getOrDefault(c.gold().imageId(), -1));
             RewrittenPrompt rp = prompts.apply(c.request());
             return Prediction.of(loo.apply(c).configure(c.request(), rp, selector.select(c.request(), rp)).params());
           }, false));
@@ -375,7 +375,7 @@ public final class ParamEvaluation {
                 promptOf(c.request()), ModelChoice.forced(goldCard(c, catalog))).params()), false));
         rows.put("in-context (gold model, newest version)", score(cases, c -> Prediction.of(embedded.configure(
             c.request(), promptOf(c.request()), ModelChoice.forced(newestVersionCard(c, catalog))).params()), false));
-        ModelSelector selector = knnSelector(train, catalog, tfidf, vectors, 10);
+        ModelSelector selector = knnSelector(train, catalog, tfidf, knn, 10, -1);
         rows.put("in-context (kNN stand-in selector)", evaluateEndToEnd(embedded, selector,
             ParamEvaluation::promptOf, cases));
       }
