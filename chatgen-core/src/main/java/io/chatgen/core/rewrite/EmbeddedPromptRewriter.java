@@ -353,13 +353,15 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       List<WeightedTag> all = new ArrayList<>(triggers);
       existing.forEach(t -> all.add(WeightedTag.of(t)));
       all.addAll(habits);
-      List<String> dropped = new ArrayList<>();
+      List<TagConflicts.Dropped> dropped = new ArrayList<>();
       Set<String> kept = new HashSet<>();
-      TagConflicts.withoutContradictions(all, Set.of(), dropped).forEach(t -> kept.add(PromptTags.key(t.tag())));
-      for (WeightedTag h : habits) {
-        if (!kept.contains(PromptTags.key(h.tag()))) {
-          dropped.stream().filter(n -> n.startsWith("left out \"" + h.tag() + "\"")).findFirst()
-              .filter(n -> !notes.contains(n)).ifPresent(notes::add);
+      TagConflicts.resolve(all, Set.of(), dropped).forEach(t -> kept.add(PromptTags.key(t.tag())));
+      Set<String> habitKeys = new HashSet<>();
+      habits.forEach(h -> habitKeys.add(PromptTags.key(h.tag())));
+      // only the habits' drops are news: the prompt's own conflicts were reported when it was written
+      for (TagConflicts.Dropped d : dropped) {
+        if (habitKeys.contains(PromptTags.key(d.tag().tag())) && !notes.contains(d.note())) {
+          notes.add(d.note());
         }
       }
       habits.removeIf(h -> !kept.contains(PromptTags.key(h.tag())));

@@ -49,6 +49,21 @@ public final class TagConflicts {
   }
 
   /**
+   * A tag left out because it contradicts a tag kept before it.
+   *
+   * @param tag the tag left out
+   * @param conflict the kept tag it contradicts
+   * @param conflictRequested whether the kept tag comes from the request itself
+   */
+  public record Dropped(WeightedTag tag, String conflict, boolean conflictRequested) {
+    /** The sentence a plan's notes give for it. */
+    public String note() {
+      return "left out \"" + tag.tag() + "\": it contradicts \"" + conflict + "\""
+          + (conflictRequested ? ", which the request asks for" : "");
+    }
+  }
+
+  /**
    * The tags without those that contradict an earlier kept one, a tag of {@code requested} (the
    * keys of tags taken from the person's own words) winning over any other wherever it stands.
    * Each dropped tag is reported in {@code notes}.
@@ -59,6 +74,17 @@ public final class TagConflicts {
    */
   public static List<WeightedTag> withoutContradictions(List<WeightedTag> tags, Set<String> requested,
       List<String> notes) {
+    List<Dropped> dropped = new ArrayList<>();
+    List<WeightedTag> kept = resolve(tags, requested, dropped);
+    dropped.forEach(d -> notes.add(d.note()));
+    return kept;
+  }
+
+  /**
+   * The same, reporting each dropped tag as a {@link Dropped} in {@code dropped}, in order, so a
+   * caller can tell which of its tags gave way.
+   */
+  public static List<WeightedTag> resolve(List<WeightedTag> tags, Set<String> requested, List<Dropped> dropped) {
     // part -> the slot chosen for it and the tag that chose it; the request's own tags first
     Map<String, String> chosen = new HashMap<>();
     Map<String, String> holders = new HashMap<>();
@@ -81,8 +107,7 @@ public final class TagConflicts {
         claim(t.tag(), chosen, holders);
         out.add(t);
       } else {
-        notes.add("left out \"" + t.tag() + "\": it contradicts \"" + conflict + "\""
-            + (requested.contains(PromptTags.key(conflict)) ? ", which the request asks for" : ""));
+        dropped.add(new Dropped(t, conflict, requested.contains(PromptTags.key(conflict))));
       }
     }
     return out;
