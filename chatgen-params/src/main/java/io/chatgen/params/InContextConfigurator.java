@@ -65,8 +65,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe.
  */
 public final class InContextConfigurator implements ParamConfigurator, Described {
-  /** Weight of "everyone else" among a model's demos, spread evenly: their mode breaks ties. */
-  private static final double PRIOR_MASS = 1e-3;
   private static final double BASE_MASS = 1e-3;
   private static final int SIMILAR_MODELS = 5;
   private static final int MIN_COMMON_USES = 10;
@@ -80,6 +78,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   private final double otherVersionWeight;
   private final double unverifiedWeight;
   private final double hedge;
+  private final double spreadWeight;
   private final @Nullable Long fixedSeed;
   private final int alternatives;
   private final double alternativeWeight;
@@ -97,6 +96,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     this.otherVersionWeight = b.otherVersionWeight;
     this.unverifiedWeight = b.unverifiedWeight;
     this.hedge = b.hedge;
+    this.spreadWeight = b.spreadWeight;
     this.fixedSeed = b.fixedSeed;
     this.alternatives = b.alternatives;
     this.alternativeWeight = b.alternativeWeight;
@@ -121,7 +121,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   @Override
   public String describe() {
     return "InContextConfigurator k=" + k + " power=" + power + " otherVersionWeight=" + otherVersionWeight
-        + " unverifiedWeight=" + unverifiedWeight + " hedge=" + hedge + " (" + resource.provenance() + ")";
+        + " unverifiedWeight=" + unverifiedWeight + " hedge=" + hedge + " spreadWeight=" + spreadWeight + " ("
+        + resource.provenance() + ")";
   }
 
   @Override
@@ -478,7 +479,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     return schema.enforce(params, why);
   }
 
-  /** Adds neighbours' ballots: the k nearest by similarity^power, everyone a tiny share; returns the mass added. */
+  /** Adds neighbours' ballots: the k nearest by similarity^power, all of them spreadWeight evenly; returns the mass added. */
   private double addEvidence(List<Weighted> out, List<Neighbor> ranked, double mass,
       Function<Neighbor, String> label) {
     if (ranked.isEmpty()) {
@@ -488,7 +489,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     double sum = 0;
     for (int i = 0; i < w.length; i++) {
       Neighbor n = ranked.get(i);
-      w[i] = n.weight() * PRIOR_MASS / w.length + (i < k ? ballot(n) : 0);
+      w[i] = n.weight() * spreadWeight / w.length + (i < k ? ballot(n) : 0);
       sum += w[i];
     }
     if (!(sum > 0)) {
@@ -674,6 +675,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     private double otherVersionWeight = 0.25;
     private double unverifiedWeight = 0.25;
     private double hedge = 4;
+    private double spreadWeight = 0.01;
     private @Nullable Long fixedSeed;
     private int alternatives = 4;
     private double alternativeWeight = 1.0;
@@ -786,6 +788,22 @@ public final class InContextConfigurator implements ParamConfigurator, Described
         throw new InvalidRequestException("hedge must be 0 to 100, was " + weight);
       }
       this.hedge = weight;
+      return this;
+    }
+
+    /**
+     * Besides the k nearest, every demonstration of a source votes with {@code weight} in all,
+     * spread evenly (default 0.01). The k nearest vote with their similarity^power, which is
+     * small when no demonstration is much like the request: then the model's most used values
+     * decide. On held-out train chats (gold model, leave-one-out) 0.01 beat the former 0.001:
+     * 0.8233 -> 0.8249 over all 1,145, 0.8620 -> 0.8700 for models with >= 10 demonstrations
+     * (0.003: 0.8230; 0.02: 0.8231; 0.05: 0.8212).
+     */
+    public Builder spreadWeight(double weight) {
+      if (!(weight >= 0 && weight <= 1)) {
+        throw new InvalidRequestException("spreadWeight must be 0 to 1, was " + weight);
+      }
+      this.spreadWeight = weight;
       return this;
     }
 

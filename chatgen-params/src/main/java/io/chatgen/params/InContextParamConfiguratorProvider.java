@@ -15,10 +15,11 @@ import java.util.Optional;
  * Offers the {@link InContextConfigurator} to the pipeline through {@code ServiceLoader}, with the
  * resource shipped in this jar. Options: {@value #RESOURCE_OPTION} names a resource file written
  * by {@link io.chatgen.params.resource.ParamResourceBuilder} to use instead; {@value #K_OPTION}
- * sets how many demonstrations vote, {@value #HEDGE_OPTION}, {@value #OTHER_VERSION_OPTION} and
- * {@value #UNVERIFIED_OPTION} the builder's {@link InContextConfigurator.Builder#hedge}, {@link
- * InContextConfigurator.Builder#otherVersionWeight} and {@link
- * InContextConfigurator.Builder#unverifiedWeight}.
+ * sets how many demonstrations vote, {@value #HEDGE_OPTION}, {@value #OTHER_VERSION_OPTION},
+ * {@value #UNVERIFIED_OPTION} and {@value #SPREAD_OPTION} the builder's {@link
+ * InContextConfigurator.Builder#hedge}, {@link InContextConfigurator.Builder#otherVersionWeight},
+ * {@link InContextConfigurator.Builder#unverifiedWeight} and {@link
+ * InContextConfigurator.Builder#spreadWeight}.
  */
 public final class InContextParamConfiguratorProvider implements ParamConfiguratorProvider {
   /** Option: path of a resource file to load instead of the shipped one. */
@@ -31,6 +32,8 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
   public static final String OTHER_VERSION_OPTION = "params.otherVersionWeight";
   /** Option: how much demonstrations made with another file than the model's own count. */
   public static final String UNVERIFIED_OPTION = "params.unverifiedWeight";
+  /** Option: how much all of a model's demonstrations vote besides the nearest, spread evenly. */
+  public static final String SPREAD_OPTION = "params.spreadWeight";
 
   @Override
   public ParamConfigurator create(StageContext context) {
@@ -48,6 +51,7 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
     context.option(HEDGE_OPTION).ifPresent(h -> b.hedge(number(HEDGE_OPTION, h, false)));
     context.option(OTHER_VERSION_OPTION).ifPresent(w -> b.otherVersionWeight(number(OTHER_VERSION_OPTION, w, false)));
     context.option(UNVERIFIED_OPTION).ifPresent(w -> b.unverifiedWeight(number(UNVERIFIED_OPTION, w, false)));
+    context.option(SPREAD_OPTION).ifPresent(w -> b.spreadWeight(number(SPREAD_OPTION, w, false)));
     return b.build();
   }
 

@@ -243,6 +243,30 @@ class InContextConfiguratorTest {
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("-0.5");
   }
 
+  @Test
+  void a_request_like_no_demonstration_gets_the_models_most_used_values_when_spread_weighs_enough() {
+    // model 3: four castle pictures in 30 steps, one fox in 20; a fox request resembles the fox only a little
+    ModelCard card = new ModelCard(3, 31, "Castles Mostly", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, "dave");
+    List<Demonstration> demos = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      demos.add(versionDemo(401 + i, 31, "a gothic castle on a cliff at night, moonlight, towers", "Euler a", 30));
+    }
+    demos.add(versionDemo(405, 31, "a red fox sleeping in deep snow under pine trees, winter morning", "Euler a",
+        20));
+    ParamResource r = ParamResource.build(demos, List.of(card), true);
+    RewrittenPrompt fox = new RewrittenPrompt("a fox", "");
+    ConfiguredParams nearest = InContextConfigurator.builder().resource(r).spreadWeight(0).build()
+        .configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(card));
+    assertThat(nearest.params().steps()).isEqualTo(20);
+    ConfiguredParams spread = InContextConfigurator.builder().resource(r).spreadWeight(1).build()
+        .configure(ChatRequest.of("a fox"), fox, ModelChoice.forced(card));
+    assertThat(spread.params().steps()).isEqualTo(30);
+    assertThat(spread.reasons().get(Param.STEPS)).contains("image 401");
+    assertThatThrownBy(() -> InContextConfigurator.builder().spreadWeight(2))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("spreadWeight").hasMessageContaining("2");
+  }
+
   private static Demonstration versionDemo(long image, long version, String prompt,
       String sampler, int steps) {
     return new Demonstration(image, 3, version, prompt, null, sampler, steps, 7.0, 1L, 512, 512,

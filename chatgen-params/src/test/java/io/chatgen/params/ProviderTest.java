@@ -44,10 +44,11 @@ class ProviderTest {
         Map.of(InContextParamConfiguratorProvider.RESOURCE_OPTION, file.toString(),
             InContextParamConfiguratorProvider.K_OPTION, "3", InContextParamConfiguratorProvider.HEDGE_OPTION, "0.5",
             InContextParamConfiguratorProvider.OTHER_VERSION_OPTION, "1",
-            InContextParamConfiguratorProvider.UNVERIFIED_OPTION, "0.5")));
+            InContextParamConfiguratorProvider.UNVERIFIED_OPTION, "0.5",
+            InContextParamConfiguratorProvider.SPREAD_OPTION, "0.2")));
     assertThat(((InContextConfigurator) c).resource().demos()).hasSize(Fixtures.demos().size());
     assertThat(((InContextConfigurator) c).describe()).contains("k=3", "hedge=0.5", "otherVersionWeight=1.0",
-        "unverifiedWeight=0.5");
+        "unverifiedWeight=0.5", "spreadWeight=0.2");
     assertThatThrownBy(() -> new InContextParamConfiguratorProvider().create(new StageContext(DeviceSpec.auto(),
         Map.of(InContextParamConfiguratorProvider.HEDGE_OPTION, "-1")))).isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("-1");

@@ -410,6 +410,7 @@ public final class ParamEvaluation {
         case "alt" -> b.alternatives(4, v);
         case "otherVersion" -> b.otherVersionWeight(v);
         case "hedge" -> b.hedge(v);
+        case "spread" -> b.spreadWeight(v);
         case "unverified" -> b.unverifiedWeight(v);
         default -> throw new IllegalArgumentException("unknown setting " + p[0]);
       }
