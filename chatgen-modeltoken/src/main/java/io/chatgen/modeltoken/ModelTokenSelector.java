@@ -215,8 +215,9 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
 
   /**
    * A new selector whose vocabulary also holds {@code models} (zero-shot from the card, or few-shot
-   * from example prompts, which also join the neighbour memory); this selector is unchanged and
-   * stays open. Restrictions carry over; when an allow-list is set, the new models join it.
+   * from example prompts, which also join the neighbour memory, as does each card's
+   * {@link NewModel#factsText}); this selector is unchanged and stays open. Restrictions carry
+   * over; when an allow-list is set, the new models join it.
    */
   public ModelTokenSelector expand(List<NewModel> models, ModelTokenTrainer trainer) {
     ModelTokenVocabulary bigger = trainer.expand(vocabulary, models, encoder);
@@ -227,6 +228,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
         vecs.add(featurizer.features(ex));
         ids.add(nm.card().id());
       }
+      vecs.add(featurizer.features(NewModel.factsText(nm.card())));
+      ids.add(nm.card().id());
     }
     Builder b = copySettings().optVocabulary(bigger).optMemory(memory.withAdded(vecs, ids));
     if (allowed != null) {

@@ -128,10 +128,25 @@ class ModelTokenSelectorTest {
         ModelTokenSelector bigger = s.expand(List.of(new NewModel(ocean, shots)),
             ModelTokenTrainer.builder().build())) {
       assertThat(bigger.vocabulary().size()).isEqualTo(5);
-      assertThat(bigger.memory().size()).isEqualTo(memory.size() + 3);
+      // the three examples and the card's facts
+      assertThat(bigger.memory().size()).isEqualTo(memory.size() + 4);
       assertThat(bigger.select(ChatRequest.of("cherry rain lens"), new RewrittenPrompt("cherry rain lens", ""))
           .model().id()).isEqualTo(5L);
       assertThat(s.vocabulary().size()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void a_model_added_from_its_card_alone_is_remembered_by_its_facts() {
+    // its tags are words the other models use one at a time; its facts text uses all three
+    ModelCard ocean = new ModelCard(5, 50, "Ocean Mix", BaseArchitecture.SD_1, "SD 1.5",
+        List.of("cherry", "rain"), List.of("lens"), "", List.of(), false, null);
+    try (ModelTokenSelector s = builder().optSafeMode(false).build();
+        ModelTokenSelector bigger = s.expand(List.of(NewModel.zeroShot(ocean)), ModelTokenTrainer.builder().build())) {
+      assertThat(NewModel.factsText(ocean)).isEqualTo("Ocean Mix, cherry, rain, lens");
+      assertThat(bigger.memory().size()).isEqualTo(memory.size() + 1);
+      assertThat(bigger.memory().vote(enc.features("cherry rain lens"), 1)).containsOnlyKeys(5L);
+      assertThat(bigger.select(ChatRequest.of("cherry rain lens"), null).model().id()).isEqualTo(5L);
     }
   }
 
