@@ -153,8 +153,11 @@ public final class ChatGenCommand implements Callable<Integer> {
     }
     try (ChatGen discovered = builder.build()) {
       // the restricted variant shares the discovered stages, which the try block closes
+      List<String> notes = new ArrayList<>();
       ChatGen chatGen = modelsDir == null ? discovered
-          : discovered.toBuilder().selector(InstalledModels.restrict(discovered.selector(), modelsDir)).build();
+          : discovered.toBuilder().selector(InstalledModels.restrict(discovered.selector(), modelsDir, notes))
+              .build();
+      notes.forEach(n -> stderr.println("chatgen: " + n));
       ChatRequest request = ChatRequest.of(first).withImages(refs);
       int code = handle(chatGen, request);
       while (interactive && code == 0) {
