@@ -1,0 +1,126 @@
+package io.chatgen.diffusion.checkpoint;
+
+import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ModelCard;
+import io.chatgen.core.ModelFile;
+import io.chatgen.diffusion.safetensors.SafetensorsFile;
+import io.chatgen.diffusion.safetensors.SafetensorsReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a models folder holds, seen from a catalog: the catalog's cards whose checkpoint is there
+ * ({@link CheckpointResolver}: by hash, else by file name), and a card for each other SD 1.x
+ * checkpoint there, which the catalog does not know (a merge of one's own, a renamed or newer
+ * file), named after its file. A model selector restricted to {@link #ids()} picks only what the
+ * generator can draw with; the {@link #unknown()} cards can join a ModelToken vocabulary
+ * zero-shot ({@code NewModel.zeroShot}).
+ *
+ * <pre>{@code
+ * InstalledCheckpoints local = InstalledCheckpoints.scan(dir, selector.vocabulary().cards());
+ * }</pre>
+ *
+ * @param installed the catalog's cards with a local checkpoint, in catalog order
+ * @param unknown cards for the folder's other SD 1.x checkpoints, in file order
+ */
+public record InstalledCheckpoints(List<ModelCard> installed, List<ModelCard> unknown) {
+  /** Ids of cards made for local files: above every Civitai id, stable per file name. */
+  public static final long LOCAL_ID_BASE = 1L << 40;
+  /** Tensors an SD 1.x checkpoint in the original LDM layout has, which the generator loads. */
+  private static final List<String> SD1_KEYS = List.of("model.diffusion_model.input_blocks.0.0.weight",
+      "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight");
+  private static final Logger log = LoggerFactory.getLogger(InstalledCheckpoints.class);
+
+  public InstalledCheckpoints {
+    installed = List.copyOf(installed);
+    unknown = List.copyOf(unknown);
+  }
+
+  /**
+   * Scans a models folder against a catalog.
+   *
+   * @throws io.chatgen.core.InvalidRequestException when the folder does not exist
+   */
+  public static InstalledCheckpoints scan(Path modelsDir, Collection<ModelCard> catalog) {
+    CheckpointResolver resolver = new CheckpointResolver(modelsDir);
+    Map<ModelCard, Path> found = new LinkedHashMap<>();
+    if (!resolver.checkpoints().isEmpty()) {
+      for (ModelCard c : catalog) {
+        resolver.resolve(c).ifPresent(r -> found.put(c, r.file()));
+      }
+    }
+    return new InstalledCheckpoints(List.copyOf(found.keySet()), unknownCards(resolver, Set.copyOf(found.values())));
+  }
+
+  /** The ids of every card here, installed and unknown. */
+  public List<Long> ids() {
+    List<Long> out = new ArrayList<>();
+    installed.forEach(c -> out.add(c.id()));
+    unknown.forEach(c -> out.add(c.id()));
+    return out;
+  }
+
+  /** Whether the folder holds nothing to draw with. */
+  public boolean isEmpty() {
+    return installed.isEmpty() && unknown.isEmpty();
+  }
+
+  /**
+   * Cards for the checkpoints no catalog card claims: named after the file
+   * ("dream_shaper-8.safetensors" is "dream shaper 8"), SD 1.x, with the file as their only file,
+   * so that the resolver finds it again by name without hashing it. Files in another layout
+   * (SDXL, a LoRA, a VAE) or unreadable ones are left out with a warning: the generator could
+   * not draw with them.
+   */
+  private static List<ModelCard> unknownCards(CheckpointResolver resolver, Set<Path> claimed) {
+    List<ModelCard> out = new ArrayList<>();
+    Set<Long> ids = new HashSet<>();
+    for (Path file : resolver.checkpoints()) {
+      if (claimed.contains(file)) {
+        continue;
+      }
+      if (!isSd1(file)) {
+        log.warn("{} is not an SD 1.x checkpoint in the original layout; left out", file);
+        continue;
+      }
+      double sizeKb;
+      try {
+        sizeKb = Files.size(file) / 1024.0;
+      } catch (IOException e) {
+        log.warn("cannot read the size of {}: {}; left out", file, e.getMessage());
+        continue;
+      }
+      String fileName = file.getFileName().toString();
+      long id = LOCAL_ID_BASE + (fileName.toLowerCase(Locale.ROOT).hashCode() & 0xFFFF_FFFFL);
+      while (!ids.add(id)) {
+        id++;
+      }
+      String name = fileName.substring(0, fileName.length() - ".safetensors".length())
+          .replaceAll("[_\\-.\\s]+", " ").strip();
+      out.add(new ModelCard(id, id, name.isEmpty() ? fileName : name, BaseArchitecture.SD_1,
+          "SD 1.x (local file, not in the catalog)", List.of(), List.of(), "",
+          List.of(new ModelFile(fileName, sizeKb, "Model", "SafeTensor", null, null, null)), false, null));
+    }
+    return out;
+  }
+
+  private static boolean isSd1(Path file) {
+    try (SafetensorsFile f = SafetensorsReader.open(file)) {
+      return f.names().containsAll(SD1_KEYS);
+    } catch (RuntimeException e) {
+      log.warn("cannot read the header of {}: {}", file, e.getMessage());
+      return false;
+    }
+  }
+}
