@@ -5,15 +5,14 @@ import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelChoice;
 import io.chatgen.core.ScoredModel;
 import io.chatgen.core.stage.ModelSelector;
+import io.chatgen.diffusion.checkpoint.CheckpointResolver;
 import io.chatgen.diffusion.checkpoint.InstalledCheckpoints;
 import io.chatgen.modeltoken.ModelTokenSelector;
 import io.chatgen.modeltoken.ModelTokenTrainer;
 import io.chatgen.modeltoken.NewModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -24,11 +23,6 @@ import java.util.stream.Collectors;
  */
 final class InstalledModels {
   private InstalledModels() {}
-
-  /** The catalog cards that have a local checkpoint in {@code modelsDir}. */
-  static List<ModelCard> find(Path modelsDir, Collection<ModelCard> catalog) {
-    return InstalledCheckpoints.scan(modelsDir, catalog).installed();
-  }
 
   /**
    * A selector that only picks installed models. The ModelToken selector is rebuilt with an
@@ -57,11 +51,12 @@ final class InstalledModels {
         return expanded.copySettings().optAllowedModels(local.ids()).build();
       }
     }
+    // one resolver for every request: it caches the hashes of the folder's files, which take seconds each
+    CheckpointResolver resolver = new CheckpointResolver(modelsDir);
     return (request, prompt) -> {
       ModelChoice choice = selector.select(request, prompt);
-      Set<Long> ids = find(modelsDir, choice.ranked().stream().map(ScoredModel::model).toList()).stream()
-          .map(ModelCard::id).collect(Collectors.toSet());
-      List<ScoredModel> kept = choice.ranked().stream().filter(s -> ids.contains(s.model().id())).toList();
+      List<ScoredModel> kept = choice.ranked().stream().filter(s -> resolver.resolve(s.model()).isPresent())
+          .toList();
       if (kept.isEmpty()) {
         throw new ChatGenException("the selector ranked no model installed in " + modelsDir);
       }

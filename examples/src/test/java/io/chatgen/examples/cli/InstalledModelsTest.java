@@ -3,9 +3,13 @@ package io.chatgen.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chatgen.core.BaseArchitecture;
 import io.chatgen.core.ChatGenException;
 import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelChoice;
+import io.chatgen.core.ModelFile;
+import io.chatgen.core.ScoredModel;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.diffusion.checkpoint.InstalledCheckpoints;
 import io.chatgen.diffusion.safetensors.SafetensorsWriter;
@@ -44,6 +48,29 @@ class InstalledModelsTest {
       assertThat(neon.model().name()).isEqualTo("neon samurai");
       assertThat(neon.ranked()).allMatch(s -> s.model().id() >= InstalledCheckpoints.LOCAL_ID_BASE);
     }
+  }
+
+  @Test
+  void another_selector_is_filtered_to_the_installed_models_and_renormalised(@TempDir Path dir) {
+    writeCheckpoint(dir.resolve("here.safetensors"), SD1);
+    ModelCard here = card(1, "here.safetensors");
+    ModelCard away = card(2, "away.safetensors");
+    ModelSelector both = (request, prompt) -> new ModelChoice(List.of(new ScoredModel(away, 0.6),
+        new ScoredModel(here, 0.2)), List.of());
+    ModelChoice c = InstalledModels.restrict(both, dir, new ArrayList<>()).select(ChatRequest.of("a cat"), null);
+    assertThat(c.ranked()).singleElement().satisfies(s -> {
+      assertThat(s.model()).isEqualTo(here);
+      assertThat(s.probability()).isEqualTo(1.0);
+    });
+    assertThat(c.notes()).anySatisfy(n -> assertThat(n).contains("restricted to the checkpoints installed"));
+    ModelSelector none = (request, prompt) -> new ModelChoice(List.of(new ScoredModel(away, 1)), List.of());
+    assertThatThrownBy(() -> InstalledModels.restrict(none, dir, new ArrayList<>()).select(ChatRequest.of("a cat"),
+        null)).isInstanceOf(ChatGenException.class).hasMessageContaining("no model installed");
+  }
+
+  private static ModelCard card(long id, String fileName) {
+    return new ModelCard(id, id, "Model " + id, BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(new ModelFile(fileName, 1, "Model", "SafeTensor", "fp16", null, null)), false, null);
   }
 
   @Test
