@@ -1,6 +1,7 @@
 package io.chatgen.modeltoken.tools;
 
 import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ModelCard;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
 import io.chatgen.core.text.SparseVector;
@@ -10,6 +11,7 @@ import io.chatgen.modeltoken.ModelTokenSelector;
 import io.chatgen.modeltoken.ModelTokenTrainer;
 import io.chatgen.modeltoken.ModelTokenVocabulary;
 import io.chatgen.modeltoken.NeighbourMemory;
+import io.chatgen.modeltoken.NewModel;
 import io.chatgen.modeltoken.StarterArtifacts;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
 import java.nio.file.Files;
@@ -41,6 +43,11 @@ import java.util.List;
  * <p>Run from the repository root: {@code mvn -B -o -q -pl chatgen-modeltoken exec:java
  * -Dexec.mainClass=io.chatgen.modeltoken.tools.BuildStarterArtifacts -Dexec.args="../shared/civitai
  * chatgen-modeltoken/src/main/resources"}. {@code chats.jsonl} is never read.
+ *
+ * <p>A third argument {@code --card-facts} also remembers every card's facts
+ * ({@link NewModel#factsText}) in both memories, as models added online are remembered. Not the
+ * shipped build: on the held-out chats it moved weighted top-1 0.461 -> 0.469, one chat per model
+ * 0.325 -> 0.337 and the likelihood 4.11 -> 4.03 nats, near the noise for 9 MB of new binaries.
  */
 public final class BuildStarterArtifacts {
   /** Dense dimension of the embedded encoder. */
@@ -56,11 +63,15 @@ public final class BuildStarterArtifacts {
     }
     Path data = args.length > 0 ? Path.of(args[0]) : StarterData.defaultFolder();
     Path out = args.length > 1 ? Path.of(args[1]) : Path.of("chatgen-modeltoken/src/main/resources");
+    List<ModelCard> facts = List.of();
     if (!Files.isDirectory(out)) {
       throw new IllegalArgumentException("output folder " + out + " does not exist");
     }
     long t0 = System.nanoTime();
     StarterData d = StarterData.read(data);
+    if (java.util.Arrays.asList(args).contains("--card-facts")) {
+      facts = d.cards();
+    }
     System.out.printf("data: %d train demos, %d models with a train demo, %d chats-train pairs%n", d.train().size(),
         d.cards().size(), d.chatsTrain().size());
 
@@ -77,7 +88,7 @@ public final class BuildStarterArtifacts {
     List<LabeledText> fitPairs = d.pairs(true);
     System.out.printf("calibration run: training on %d pairs%n", fitPairs.size());
     ModelTokenVocabulary calib = trainer.train(d.cards(), fitPairs, encoder, "calibration run");
-    NeighbourMemory calibMemory = memory(encoder, d.memoryDemosWithUnverified(true));
+    NeighbourMemory calibMemory = memory(encoder, d.memoryDemosWithUnverified(true), facts);
     // held-out chats scored on what the selector sees in the pipeline: chat + embedded rewrite
     List<LabeledText> heldOut = asSelectorSees(d.heldOutChats());
     Calibrator.Result u = Calibrator.fit(calib, calibMemory, encoder, encoder, heldOut);
@@ -98,7 +109,7 @@ public final class BuildStarterArtifacts {
     double trainSeconds = (System.nanoTime() - t1) / 1e9;
     Path vocabFile = out.resolve(StarterArtifacts.VOCABULARY_RESOURCE.substring(1));
     vocab.save(vocabFile, ModelTokenVocabulary.Precision.INT8);
-    NeighbourMemory memory = memory(encoder, d.memoryDemosWithUnverified(false));
+    NeighbourMemory memory = memory(encoder, d.memoryDemosWithUnverified(false), facts);
     Path memFile = out.resolve(StarterArtifacts.MEMORY_RESOURCE.substring(1));
     memory.save(memFile);
     System.out.printf("starter vocabulary: %d tokens trained on %d pairs in %.1f s (encoding included) -> %s%n",
@@ -121,12 +132,17 @@ public final class BuildStarterArtifacts {
     return out;
   }
 
-  static NeighbourMemory memory(HashedTextEncoder encoder, List<Demonstration> demos) {
+  /** The neighbour memory: the demonstrations' prompts, then the facts of {@code factsOf} (may be empty). */
+  static NeighbourMemory memory(HashedTextEncoder encoder, List<Demonstration> demos, List<ModelCard> factsOf) {
     List<SparseVector> v = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     for (Demonstration dm : demos) {
       v.add(encoder.features(dm.prompt()));
       ids.add(dm.modelId());
+    }
+    for (ModelCard c : factsOf) {
+      v.add(encoder.features(NewModel.factsText(c)));
+      ids.add(c.id());
     }
     return NeighbourMemory.of(v, ids);
   }
