@@ -38,11 +38,6 @@ public final class KnnVote {
     return labels.length;
   }
 
-  /** The label of document i. */
-  public long label(int document) {
-    return labels[document];
-  }
-
   /**
    * Labels by their summed similarity over the {@code k} nearest documents, best first (ties: the
    * label whose first neighbour is nearer). Empty when no document shares a feature with the query.
