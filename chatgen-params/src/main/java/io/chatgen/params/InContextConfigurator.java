@@ -479,7 +479,10 @@ public final class InContextConfigurator implements ParamConfigurator, Described
     return schema.enforce(params, why);
   }
 
-  /** Adds neighbours' ballots: the k nearest by similarity^power, all of them spreadWeight evenly; returns the mass added. */
+  /**
+   * Adds neighbours' ballots: the k nearest by similarity^power, and all of them spreadWeight in all,
+   * evenly; returns the mass added.
+   */
   private double addEvidence(List<Weighted> out, List<Neighbor> ranked, double mass,
       Function<Neighbor, String> label) {
     if (ranked.isEmpty()) {
