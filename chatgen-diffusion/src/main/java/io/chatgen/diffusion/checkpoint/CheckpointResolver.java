@@ -11,10 +11,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * SHA-256 or AutoV2; else any file whose hash matches (renamed downloads); else a file with one of
  * the card's names when the card lists no hash for it; else a name match whose hash differs (an
  * other version under the same name; logged as a warning). Pickle files ({@code .ckpt},
- * {@code .pt}) are never returned. Hashes are cached per file (path, size, modification time) for
- * the life of the resolver, since hashing a 2-7 GB file takes seconds.
+ * {@code .pt}) are never returned. Hashes are cached per file (path, size, modification time),
+ * since hashing a 2-7 GB file takes seconds: across runs in {@code
+ * ~/.cache/chatgen/checkpoint-hashes.tsv} by default (a folder of 100 checkpoints would otherwise
+ * be read whole on every start), or in a file the caller names, or only for the life of the
+ * resolver.
  *
  * <p>Thread-safe.
  */
@@ -36,17 +38,30 @@ public final class CheckpointResolver {
   private static final int MAX_DEPTH = 4;
 
   private final Path modelsDir;
-  private final Map<String, String> hashCache = new ConcurrentHashMap<>();
+  private final HashCache hashCache;
 
   /**
+   * A resolver that remembers hashes in the default cache file.
+   *
    * @throws InvalidRequestException when the folder does not exist
    */
   public CheckpointResolver(Path modelsDir) {
+    this(modelsDir, HashCache.defaultFile());
+  }
+
+  /**
+   * A resolver that remembers hashes in {@code hashCacheFile} (created when missing), or only in
+   * memory when it is null.
+   *
+   * @throws InvalidRequestException when the folder does not exist
+   */
+  public CheckpointResolver(Path modelsDir, @Nullable Path hashCacheFile) {
     if (!Files.isDirectory(modelsDir)) {
       throw new InvalidRequestException("models folder " + modelsDir
           + " does not exist or is not a folder; point models.dir at the folder holding .safetensors checkpoints");
     }
     this.modelsDir = modelsDir;
+    this.hashCache = new HashCache(hashCacheFile);
   }
 
   /** The folder searched. */
@@ -107,17 +122,21 @@ public final class CheckpointResolver {
 
   /** The SHA-256 of a file, cached by path, size and modification time. */
   public String sha256(Path file) {
-    String key;
+    BasicFileAttributes a;
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      key = file.toAbsolutePath().normalize() + "|" + a.size() + "|" + a.lastModifiedTime().toMillis();
+      a = Files.readAttributes(file, BasicFileAttributes.class);
     } catch (IOException e) {
       throw new ModelLoadException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
     }
-    return hashCache.computeIfAbsent(key, k -> {
+    return hashCache.sha256(file, a.size(), a.lastModifiedTime().toMillis(), () -> {
       log.info("hashing {} (SHA-256)", file);
       return CheckpointHashes.sha256(file);
     });
+  }
+
+  /** The hash cache's entries (path | size | modified millis), for tests. */
+  List<String> cachedKeys() {
+    return hashCache.keys();
   }
 
   private static boolean matches(List<ModelFile> weights, String sha) {

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,48 @@ class CheckpointResolverTest {
     ResolvedCheckpoint wrongHash = r.resolve(card("model.safetensors", ABC_SHA256, null)).orElseThrow();
     assertThat(wrongHash.match()).isEqualTo(ResolvedCheckpoint.Match.FILE_NAME);
     assertThat(wrongHash.sha256()).isNotEqualTo(ABC_SHA256);
+  }
+
+  @Test
+  void hashes_are_remembered_across_resolvers_while_size_and_time_stay(@TempDir Path dir) throws IOException {
+    Path models = Files.createDirectories(dir.resolve("models"));
+    Path cache = dir.resolve("cache/hashes.tsv");
+    Path f = Files.writeString(models.resolve("renamed.safetensors"), "abc");
+    FileTime time = Files.getLastModifiedTime(f);
+    assertThat(new CheckpointResolver(models, cache).sha256(f)).isEqualTo(ABC_SHA256);
+    assertThat(Files.readString(cache)).contains(f.toAbsolutePath().toString()).contains("\t3\t");
+    // same size and time, other bytes: a new resolver trusts the cache (as A1111 does), so it read no file
+    Files.writeString(f, "xyz");
+    Files.setLastModifiedTime(f, time);
+    CheckpointResolver again = new CheckpointResolver(models, cache);
+    assertThat(again.sha256(f)).isEqualTo(ABC_SHA256);
+    assertThat(again.resolve(card("original.safetensors", ABC_SHA256, null))).isPresent();
+    // a new time is a new entry, hashed from the bytes
+    Files.setLastModifiedTime(f, FileTime.fromMillis(time.toMillis() + 5000));
+    assertThat(new CheckpointResolver(models, cache).sha256(f)).isEqualTo(CheckpointHashes.sha256(f));
+  }
+
+  @Test
+  void a_damaged_or_unwritable_cache_only_costs_hashing_again(@TempDir Path dir) throws IOException {
+    Path f = Files.writeString(dir.resolve("m.safetensors"), "abc");
+    Path damaged = Files.writeString(dir.resolve("damaged.tsv"), "not\ta cache\nzz\t1\t2\t" + f + "\n");
+    String sha = ABC_SHA256;
+    CheckpointResolver r = new CheckpointResolver(dir, damaged);
+    assertThat(r.cachedKeys()).isEmpty();
+    assertThat(r.sha256(f)).isEqualTo(sha);
+    assertThat(r.cachedKeys()).singleElement().asString().startsWith(f.toAbsolutePath().toString());
+    // a cache "file" below a regular file cannot be written: hashes still come, from memory next time
+    Path impossible = f.resolve("cache.tsv");
+    CheckpointResolver memoryOnly = new CheckpointResolver(dir, impossible);
+    assertThat(memoryOnly.sha256(f)).isEqualTo(sha);
+    assertThat(memoryOnly.sha256(f)).isEqualTo(sha);
+    assertThat(Files.exists(impossible)).isFalse();
+    // entries of files that are gone are dropped when the cache is read
+    Path gone = Files.writeString(dir.resolve("gone.safetensors"), "xyz");
+    Path cache = dir.resolve("c.tsv");
+    new CheckpointResolver(dir, cache).sha256(gone);
+    Files.delete(gone);
+    assertThat(new CheckpointResolver(dir, cache).cachedKeys()).isEmpty();
   }
 
   @Test
