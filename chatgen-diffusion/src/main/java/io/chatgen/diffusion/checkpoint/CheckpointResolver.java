@@ -9,8 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -83,8 +87,29 @@ public final class CheckpointResolver {
 
   /** The card's checkpoint file, if one is installed. */
   public Optional<ResolvedCheckpoint> resolve(ModelCard card) {
-    List<ModelFile> weights = card.files().stream().filter(ModelFile::isWeights).toList();
+    return resolve(card, checkpoints(), new HashMap<>());
+  }
+
+  /**
+   * The installed checkpoint of each card that has one, in the cards' order. One listing of the
+   * folder and one hash lookup per file serve all cards: resolving a catalog of thousands of
+   * cards one by one would list the folder and look up every file's hash for each card.
+   */
+  public Map<ModelCard, ResolvedCheckpoint> resolveAll(Collection<ModelCard> cards) {
     List<Path> files = checkpoints();
+    Map<Path, String> hashes = new HashMap<>();
+    Map<ModelCard, ResolvedCheckpoint> out = new LinkedHashMap<>();
+    if (!files.isEmpty()) {
+      for (ModelCard c : cards) {
+        resolve(c, files, hashes).ifPresent(r -> out.put(c, r));
+      }
+    }
+    return out;
+  }
+
+  /** The card's checkpoint among {@code files}; {@code hashes} memoises {@link #sha256} per file. */
+  private Optional<ResolvedCheckpoint> resolve(ModelCard card, List<Path> files, Map<Path, String> hashes) {
+    List<ModelFile> weights = card.files().stream().filter(ModelFile::isWeights).toList();
     List<Path> byName = new ArrayList<>();
     for (Path p : files) {
       String name = p.getFileName().toString();
@@ -95,14 +120,14 @@ public final class CheckpointResolver {
     boolean cardHasHash = weights.stream().anyMatch(f -> f.sha256() != null || f.autoV2() != null);
     if (cardHasHash) {
       for (Path p : byName) {
-        String sha = sha256(p);
+        String sha = hashes.computeIfAbsent(p, this::sha256);
         if (matches(weights, sha)) {
           return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.HASH, sha));
         }
       }
       for (Path p : files) {
         if (!byName.contains(p)) {
-          String sha = sha256(p);
+          String sha = hashes.computeIfAbsent(p, this::sha256);
           if (matches(weights, sha)) {
             return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.HASH, sha));
           }
@@ -115,7 +140,7 @@ public final class CheckpointResolver {
         log.warn("{} has the name of {} but not its hash; using it anyway", p, card.label());
       }
       return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.FILE_NAME,
-          cardHasHash ? sha256(p) : null));
+          cardHasHash ? hashes.computeIfAbsent(p, this::sha256) : null));
     }
     return Optional.empty();
   }

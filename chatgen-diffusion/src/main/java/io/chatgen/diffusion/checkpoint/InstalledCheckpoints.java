@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,13 +53,10 @@ public record InstalledCheckpoints(List<ModelCard> installed, List<ModelCard> un
    */
   public static InstalledCheckpoints scan(Path modelsDir, Collection<ModelCard> catalog) {
     CheckpointResolver resolver = new CheckpointResolver(modelsDir);
-    Map<ModelCard, Path> found = new LinkedHashMap<>();
-    if (!resolver.checkpoints().isEmpty()) {
-      for (ModelCard c : catalog) {
-        resolver.resolve(c).ifPresent(r -> found.put(c, r.file()));
-      }
-    }
-    return new InstalledCheckpoints(List.copyOf(found.keySet()), unknownCards(resolver, Set.copyOf(found.values())));
+    Map<ModelCard, ResolvedCheckpoint> found = resolver.resolveAll(catalog);
+    Set<Path> claimed = new HashSet<>();
+    found.values().forEach(r -> claimed.add(r.file()));
+    return new InstalledCheckpoints(List.copyOf(found.keySet()), unknownCards(resolver.checkpoints(), claimed));
   }
 
   /** The ids of every card here, installed and unknown. */
@@ -83,10 +79,10 @@ public record InstalledCheckpoints(List<ModelCard> installed, List<ModelCard> un
    * (SDXL, a LoRA, a VAE) or unreadable ones are left out with a warning: the generator could
    * not draw with them.
    */
-  private static List<ModelCard> unknownCards(CheckpointResolver resolver, Set<Path> claimed) {
+  private static List<ModelCard> unknownCards(List<Path> files, Set<Path> claimed) {
     List<ModelCard> out = new ArrayList<>();
     Set<Long> ids = new HashSet<>();
-    for (Path file : resolver.checkpoints()) {
+    for (Path file : files) {
       if (claimed.contains(file)) {
         continue;
       }

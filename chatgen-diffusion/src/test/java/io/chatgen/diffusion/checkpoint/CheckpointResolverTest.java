@@ -128,6 +128,21 @@ class CheckpointResolverTest {
   }
 
   @Test
+  void resolves_a_whole_catalog_against_one_listing_in_catalog_order(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("renamed.safetensors"), "abc");
+    Files.writeString(dir.resolve("named.safetensors"), "xyz");
+    ModelCard byHash = card("original.safetensors", ABC_SHA256, null);
+    ModelCard byName = card("named.safetensors", null, null);
+    ModelCard absent = card("absent.safetensors", null, null);
+    CheckpointResolver r = new CheckpointResolver(dir, null);
+    var all = r.resolveAll(java.util.List.of(byName, absent, byHash));
+    assertThat(all.keySet()).containsExactly(byName, byHash);
+    assertThat(all.get(byHash).file()).isEqualTo(dir.resolve("renamed.safetensors"));
+    assertThat(all.get(byName).match()).isEqualTo(ResolvedCheckpoint.Match.FILE_NAME);
+    assertThat(all.get(byHash)).isEqualTo(r.resolve(byHash).orElseThrow());
+  }
+
+  @Test
   void ignores_pickles_and_reports_absent_models(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("model.ckpt"), "abc");
     CheckpointResolver r = new CheckpointResolver(dir);
