@@ -79,6 +79,13 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       "to", "for", "by", "from", "into", "onto", "over", "under", "is", "are", "was", "his", "her", "their", "its",
       "this", "that", "these", "those", "some", "very", "as", "like", "or", "it", "he", "she", "they", "be", "up",
       "out", "off", "while", "who", "which", "has", "have", "there", "all", "just", "only", "also", "really");
+  private static final Set<String> MALE_WORDS = Set.of("he", "him", "his", "himself", "man", "men", "boy", "boys",
+      "guy", "male", "father", "dad", "king", "prince", "gentleman", "husband", "son", "grandfather", "grandpa",
+      "brother", "uncle", "monk", "fisherman", "businessman", "beard", "bearded");
+  private static final Set<String> FEMALE_WORDS = Set.of("she", "her", "hers", "herself", "woman", "women", "girl",
+      "girls", "lady", "female", "mother", "mom", "queen", "princess", "wife", "daughter", "sister", "grandmother",
+      "grandma", "aunt", "witch", "waifu", "1girl");
+  private static final Set<String> FEMALE_SUBJECT_TAGS = Set.of("1girl", "2girls", "3girls", "multiple girls");
   private static final int MAX_NEGATED_WORDS = 3;
   private static final Set<String> ARTICLES = Set.of("a", "an", "the");
   /** Characters read per turn: twice what a prompt can hold. */
@@ -307,11 +314,42 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     if (st.instructionIgnored) {
       notes.add("an instruction addressed to the rewriter was treated as text, not followed");
     }
+    prompt = withoutFemaleSubjectTags(prompt, requested, request, notes);
     prompt = TagConflicts.withoutContradictions(prompt, requested, notes);
     String p = capped(prompt, notes, "prompt");
     String n = capped(negative, notes, "negative prompt");
     log.debug("rewrote a {} request into {} tags ({})", request.kind(), prompt.size(), family);
     return new RewrittenPrompt(p, n, notes);
+  }
+
+  /**
+   * Without the tags that say the subject is a girl ("1girl", which the community's habits add to
+   * most prompts) when the request speaks of a male subject and of no female one, unless the
+   * person's own words asked for them. On held-out chats-train, 12 of 382 requests were about a
+   * man or boy and all 12 got "1girl"; none of their demos' prompts had it.
+   */
+  private static List<WeightedTag> withoutFemaleSubjectTags(List<WeightedTag> prompt, Set<String> requested,
+      ChatRequest request, List<String> notes) {
+    boolean male = false;
+    for (String w : Words.of(request.userText())) {
+      if (FEMALE_WORDS.contains(w)) {
+        return prompt;
+      }
+      male |= MALE_WORDS.contains(w);
+    }
+    if (!male) {
+      return prompt;
+    }
+    List<WeightedTag> out = new ArrayList<>(prompt.size());
+    for (WeightedTag t : prompt) {
+      String key = PromptTags.key(t.tag());
+      if (FEMALE_SUBJECT_TAGS.contains(key) && !requested.contains(key)) {
+        notes.add("left out \"" + t.tag() + "\": the request is about a male subject");
+      } else {
+        out.add(t);
+      }
+    }
+    return out;
   }
 
   /**

@@ -34,6 +34,20 @@ class ShippedVocabularyTest {
   }
 
   @Test
+  void a_request_about_a_man_gets_no_1girl_from_the_communitys_habits() {
+    EmbeddedPromptRewriter rw = EmbeddedPromptRewriter.create();
+    RewrittenPrompt man = rw.rewrite(ChatRequest.of(
+        "portrait of an old fisherman with a weathered face, looking at the viewer, storm behind him"));
+    assertThat(PromptTags.normalizedTags(man.prompt())).contains("fisherman").doesNotContain("1girl");
+    assertThat(man.notes()).contains("left out \"1girl\": the request is about a male subject");
+    // a woman named too, or the person's own tag: nothing is left out for this reason
+    assertThat(rw.rewrite(ChatRequest.of("an old fisherman and his daughter on a pier")).notes())
+        .noneMatch(n -> n.contains("male subject"));
+    assertThat(PromptTags.normalizedTags(rw.rewrite(ChatRequest.of("1girl, a man behind her")).prompt()))
+        .contains("1girl");
+  }
+
+  @Test
   void the_shipped_vocabulary_turns_a_chat_into_community_tags() {
     RewrittenPrompt p = EmbeddedPromptRewriter.create()
         .rewrite(ChatRequest.of("Could you draw a girl with black hair looking at the camera, like a photo?"));
