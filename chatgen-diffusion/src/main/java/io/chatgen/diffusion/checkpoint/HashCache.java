@@ -1,11 +1,10 @@
 package io.chatgen.diffusion.checkpoint;
 
+import io.chatgen.core.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -95,19 +94,8 @@ final class HashCache {
           .append('\t').append(key, 0, first).append('\n');
     });
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "checkpoint-hashes", ".tmp");
-      try {
-        Files.writeString(tmp, b, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      AtomicFiles.write(file, tmp -> Files.writeString(tmp, b, StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       warn("cannot write the checkpoint hash cache " + file + ": " + e.getMessage() + "; hashes are not kept");
     }

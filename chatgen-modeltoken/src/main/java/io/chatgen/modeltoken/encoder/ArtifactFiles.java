@@ -1,5 +1,6 @@
 package io.chatgen.modeltoken.encoder;
 
+import io.chatgen.core.AtomicFiles;
 import io.chatgen.core.DataFormatException;
 import io.chatgen.core.ModelLoadException;
 import java.io.ByteArrayInputStream;
@@ -10,10 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.CRC32;
 
 /**
@@ -47,35 +46,20 @@ public final class ArtifactFiles {
       throw new ModelLoadException("cannot serialise " + file + ": " + e.getMessage(), e);
     }
     Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = null;
     try {
-      Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      Files.write(tmp, bytes.toByteArray());
-      try {
-        // temporary files are created owner-only; artifacts are meant to be read by others
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: keep its defaults
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
+      Files.createDirectories(target.getParent());
+      AtomicFiles.write(target, tmp -> {
+        Files.write(tmp, bytes.toByteArray());
+        try {
+          // temporary files are created owner-only; artifacts are meant to be read by others
+          Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: keep its defaults
+        }
+      });
     } catch (IOException e) {
       throw new ModelLoadException("cannot write " + file + ": " + e.getMessage()
           + "; check that the folder exists and is writable", e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-          // the temporary file is hidden and harmless; the real error is already thrown
-        }
-      }
     }
   }
 
