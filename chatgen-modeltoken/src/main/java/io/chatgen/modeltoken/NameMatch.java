@@ -27,14 +27,12 @@ public final class NameMatch {
   private static final Pattern SPLIT = Pattern.compile("[^\\p{L}\\p{N}]+");
 
   private final int size;
-  /** name word -> the tokens whose names use it. */
+  /** name word -> the tokens whose names use it (its idf is ln(size / their number)). */
   private final Map<String, int[]> postings;
-  private final Map<String, Double> idf;
 
-  private NameMatch(int size, Map<String, int[]> postings, Map<String, Double> idf) {
+  private NameMatch(int size, Map<String, int[]> postings) {
     this.size = size;
     this.postings = postings;
-    this.idf = idf;
   }
 
   /** The name words of the cards, in token order (card i is token i). */
@@ -46,12 +44,8 @@ public final class NameMatch {
       }
     }
     Map<String, int[]> postings = new HashMap<>();
-    Map<String, Double> idf = new HashMap<>();
-    for (Map.Entry<String, List<Integer>> e : users.entrySet()) {
-      postings.put(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
-      idf.put(e.getKey(), Math.log((double) cards.size() / e.getValue().size()));
-    }
-    return new NameMatch(cards.size(), Map.copyOf(postings), Map.copyOf(idf));
+    users.forEach((w, tokens) -> postings.put(w, tokens.stream().mapToInt(Integer::intValue).toArray()));
+    return new NameMatch(cards.size(), Map.copyOf(postings));
   }
 
   /** The distinct name words of a text: lower-cased runs of letters and digits, at least 4 long. */
@@ -71,7 +65,7 @@ public final class NameMatch {
     for (String w : words(text)) {
       int[] p = postings.get(w);
       if (p != null) {
-        double v = idf.get(w);
+        double v = Math.log((double) size / p.length);
         for (int i : p) {
           s[i] += v;
         }
