@@ -12,7 +12,9 @@ import io.chatgen.core.ReferenceImage;
 import io.chatgen.core.Sampler;
 import io.chatgen.core.pipeline.ChatGen;
 import io.chatgen.core.spi.DeviceSpec;
+import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.diffusion.png.Infotext;
+import io.chatgen.modeltoken.ModelTokenSelector;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -152,23 +154,31 @@ public final class ChatGenCommand implements Callable<Integer> {
       builder.option("rewrite.demos", demos.toString());
     }
     try (ChatGen discovered = builder.build()) {
-      // the restricted variant shares the discovered stages, which the try block closes
       List<String> notes = new ArrayList<>();
-      ChatGen chatGen = modelsDir == null ? discovered
-          : discovered.toBuilder().selector(InstalledModels.restrict(discovered.selector(), modelsDir, notes))
-              .build();
-      notes.forEach(n -> stderr.println("chatgen: " + n));
-      ChatRequest request = ChatRequest.of(first).withImages(refs);
-      int code = handle(chatGen, request);
-      while (interactive && code == 0) {
-        String next = ask("Follow-up (empty line to finish): ");
-        if (next == null || next.isBlank()) {
-          break;
+      ModelSelector selector = modelsDir == null ? discovered.selector()
+          : InstalledModels.restrict(discovered.selector(), modelsDir, notes);
+      try {
+        // the restricted variant shares the other discovered stages, which the outer try block closes
+        ChatGen chatGen = selector == discovered.selector() ? discovered
+            : discovered.toBuilder().selector(selector).build();
+        notes.forEach(n -> stderr.println("chatgen: " + n));
+        ChatRequest request = ChatRequest.of(first).withImages(refs);
+        int code = handle(chatGen, request);
+        while (interactive && code == 0) {
+          String next = ask("Follow-up (empty line to finish): ");
+          if (next == null || next.isBlank()) {
+            break;
+          }
+          request = request.followUp(next);
+          code = handle(chatGen, request);
         }
-        request = request.followUp(next);
-        code = handle(chatGen, request);
+        return code;
+      } finally {
+        // a restricted ModelToken selector is this command's own, with its own native memory
+        if (selector != discovered.selector() && selector instanceof ModelTokenSelector own) {
+          own.close();
+        }
       }
-      return code;
     }
   }
 

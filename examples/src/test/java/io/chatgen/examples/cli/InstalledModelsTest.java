@@ -39,8 +39,8 @@ class InstalledModelsTest {
     writeCheckpoint(dir.resolve("inkwash_dreams.safetensors"), SD1);
     writeCheckpoint(dir.resolve("neon_samurai.safetensors"), SD1);
     List<String> notes = new ArrayList<>();
-    try (ModelTokenSelector shipped = ModelTokenSelector.builder().build()) {
-      ModelSelector restricted = InstalledModels.restrict(shipped, dir, notes);
+    try (ModelTokenSelector shipped = ModelTokenSelector.builder().build();
+        ModelTokenSelector restricted = (ModelTokenSelector) InstalledModels.restrict(shipped, dir, notes)) {
       assertThat(notes).singleElement().asString().contains("2 checkpoint(s)", "inkwash dreams", "neon samurai");
       ModelChoice ink = restricted.select(ChatRequest.of("a misty mountain in the inkwash style"), null);
       assertThat(ink.model().name()).isEqualTo("inkwash dreams");
