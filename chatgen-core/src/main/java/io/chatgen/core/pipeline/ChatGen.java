@@ -19,6 +19,7 @@ import io.chatgen.core.spi.StageContext;
 import io.chatgen.core.stage.DenoisingProgress;
 import io.chatgen.core.stage.Described;
 import io.chatgen.core.stage.ImageGenerator;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.core.stage.ParamConfigurator;
 import io.chatgen.core.stage.PromptRewriter;
@@ -50,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * GeneratedImage image = chatGen.generate(plan);
  * }</pre>
  *
+ * <p>When the generator draws only installed models ({@link ImageGenerator#installedModels()}, e.g.
+ * a folder of checkpoints), the selector is restricted to them at build time
+ * ({@link ModelSelector#restrictedTo}; {@link Builder#restrictToInstalled} turns that off), so that
+ * a plan never names a model the generator would refuse.
+ *
  * <p>Thread-safety: a {@code ChatGen} holds no per-request state and may be shared by many
  * threads as long as its stages and listener are thread-safe; the embedded default stages are.
  * Image generators may serialise renders internally.
@@ -63,15 +69,19 @@ public final class ChatGen implements AutoCloseable {
   private final @Nullable ImageGenerator generator;
   private final PipelineListener listener;
   private final Map<Stage, String> provenance;
+  /** Stages this pipeline replaced but still closes (the selector before its restriction). */
+  private final List<Object> replaced;
 
   private ChatGen(Builder b, PromptRewriter rewriter, ModelSelector selector,
-      ParamConfigurator configurator, @Nullable ImageGenerator generator, Map<Stage, String> provenance) {
+      ParamConfigurator configurator, @Nullable ImageGenerator generator, Map<Stage, String> provenance,
+      List<Object> replaced) {
     this.rewriter = rewriter;
     this.selector = selector;
     this.configurator = configurator;
     this.generator = generator;
     this.listener = b.listener;
     this.provenance = Map.copyOf(provenance);
+    this.replaced = List.copyOf(replaced);
   }
 
   public static Builder builder() {
@@ -165,10 +175,14 @@ public final class ChatGen implements AutoCloseable {
   /**
    * A builder holding this pipeline's stages and listener, to derive a variant (another
    * selector, a listener) without loading the other stages again. The variant shares the stages:
-   * close only one of the two pipelines, or each stage once yourself.
+   * close only one of the two pipelines, or each stage once yourself. Its selector is this
+   * pipeline's, already restricted to the installed models where that applies, so the builder
+   * does not restrict it again ({@link Builder#restrictToInstalled}).
    */
   public Builder toBuilder() {
-    Builder b = new Builder().rewriter(rewriter).selector(selector).configurator(configurator).listener(listener);
+    Builder b = new Builder().rewriter(rewriter).selector(selector).configurator(configurator).listener(listener)
+        .restrictToInstalled(false);
+    b.replaced.addAll(replaced);
     if (generator != null) {
       b.generator(generator);
     } else {
@@ -180,7 +194,16 @@ public final class ChatGen implements AutoCloseable {
   /** Closes the stages that own native resources (models, engines). */
   @Override
   public void close() {
-    for (Object stage : new Object[] {rewriter, selector, configurator, generator}) {
+    List<Object> stages = new ArrayList<>(List.of(rewriter, selector, configurator));
+    if (generator != null) {
+      stages.add(generator);
+    }
+    stages.addAll(replaced);
+    closeAll(stages);
+  }
+
+  private static void closeAll(List<?> stages) {
+    for (Object stage : stages) {
       if (stage instanceof AutoCloseable c) {
         try {
           c.close();
@@ -202,6 +225,8 @@ public final class ChatGen implements AutoCloseable {
     private DeviceSpec device = DeviceSpec.auto();
     private final Map<String, String> options = new HashMap<>();
     private ClassLoader classLoader = Thread.currentThread().getContextClassLoader();
+    private boolean restrictToInstalled = true;
+    private final List<Object> replaced = new ArrayList<>();
 
     private Builder() {}
 
@@ -249,6 +274,17 @@ public final class ChatGen implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether model selection is restricted to the models the generator has installed, when it
+     * draws only those ({@link ImageGenerator#installedModels()}, e.g. a models folder); default
+     * true. Turn it off to plan with every model the selector knows, e.g. to learn which
+     * checkpoint to download.
+     */
+    public Builder restrictToInstalled(boolean restrict) {
+      this.restrictToInstalled = restrict;
+      return this;
+    }
+
     /** The class loader to discover stages with (default: the thread's context loader). */
     public Builder classLoader(ClassLoader loader) {
       this.classLoader = loader;
@@ -287,7 +323,38 @@ public final class ChatGen implements AutoCloseable {
       if (g != null) {
         prov.put(Stage.GENERATE, describe(g));
       }
-      return new ChatGen(this, r, s, c, g, prov);
+      List<Object> closeAlso = new ArrayList<>(replaced);
+      Optional<InstalledModels> installed = g == null || !restrictToInstalled ? Optional.empty() : g.installedModels();
+      if (installed.isPresent()) {
+        ModelSelector restricted;
+        try {
+          restricted = s.restrictedTo(installed.get());
+        } catch (RuntimeException e) {
+          // nothing to choose from: free what this build loaded before saying so
+          List<Object> created = new ArrayList<>();
+          if (rewriter == null) {
+            created.add(r);
+          }
+          if (selector == null) {
+            created.add(s);
+          }
+          if (configurator == null) {
+            created.add(c);
+          }
+          if (generator == null) {
+            created.add(g);
+          }
+          closeAll(created);
+          throw e;
+        }
+        if (restricted != s) {
+          // the restricted selector may use the original (or be a new one): the pipeline closes both
+          closeAlso.add(s);
+          s = restricted;
+          prov.put(Stage.SELECT, describe(s));
+        }
+      }
+      return new ChatGen(this, r, s, c, g, prov, closeAlso);
     }
 
     private <S, P> S pick(Stage stage, @Nullable S given, Class<P> providerType, ToIntFunction<P> priority,

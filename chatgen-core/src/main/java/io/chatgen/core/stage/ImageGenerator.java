@@ -2,6 +2,7 @@ package io.chatgen.core.stage;
 
 import io.chatgen.core.GeneratedImage;
 import io.chatgen.core.GenerationPlan;
+import java.util.Optional;
 
 /** Stage 4: renders the image a plan describes. */
 @FunctionalInterface
@@ -17,5 +18,14 @@ public interface ImageGenerator {
   /** Renders a plan without progress reports. */
   default GeneratedImage generate(GenerationPlan plan) {
     return generate(plan, DenoisingProgress.NONE);
+  }
+
+  /**
+   * The models this generator can draw with, when it draws only installed ones (a folder of
+   * checkpoints); empty when it draws any plan (one configured checkpoint, a remote service). The
+   * pipeline restricts model selection to them.
+   */
+  default Optional<InstalledModels> installedModels() {
+    return Optional.empty();
   }
 }

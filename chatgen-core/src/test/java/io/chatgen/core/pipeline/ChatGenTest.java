@@ -19,6 +19,7 @@ import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.ScoredModel;
 import io.chatgen.core.Stage;
 import io.chatgen.core.stage.ImageGenerator;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.core.stage.ParamConfigurator;
 import io.chatgen.core.stage.PromptRewriter;
@@ -26,12 +27,15 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ChatGenTest {
@@ -95,6 +99,74 @@ class ChatGenTest {
     GenerationPlan plan = noGenerator.plan(ChatRequest.of("a cat"));
     assertThatThrownBy(() -> noGenerator.generate(plan))
         .isInstanceOf(MissingStageException.class).hasMessageContaining("chatgen-diffusion");
+  }
+
+  /** A generator that can draw only PHOTO (as if only its checkpoint were in its models folder). */
+  private static final class OnlyPhotoInstalled implements ImageGenerator, InstalledModels {
+    @Override
+    public GeneratedImage generate(GenerationPlan plan, io.chatgen.core.stage.DenoisingProgress progress) {
+      throw new UnsupportedOperationException("plans only");
+    }
+
+    @Override
+    public Optional<InstalledModels> installedModels() {
+      return Optional.of(this);
+    }
+
+    @Override
+    public String where() {
+      return "the test folder";
+    }
+
+    @Override
+    public boolean isInstalled(ModelCard card) {
+      return card.equals(PHOTO);
+    }
+
+    @Override
+    public Found find(Collection<ModelCard> catalog) {
+      return new Found(catalog.stream().filter(this::isInstalled).toList(), List.of());
+    }
+  }
+
+  /** A selector that owns something to close, counting how often it is closed. */
+  private static final class ClosingSelector implements ModelSelector, AutoCloseable {
+    final AtomicInteger closed = new AtomicInteger();
+
+    @Override
+    public ModelChoice select(ChatRequest request, RewrittenPrompt prompt) {
+      return SELECTOR.select(request, prompt);
+    }
+
+    @Override
+    public void close() {
+      closed.incrementAndGet();
+    }
+  }
+
+  @Test
+  void chooses_only_models_the_generator_has_installed_unless_told_otherwise() {
+    ClosingSelector selector = new ClosingSelector();
+    ChatGen restricted = lambdas().selector(selector).generator(new OnlyPhotoInstalled()).build();
+    GenerationPlan plan = restricted.plan(ChatRequest.of("an anime girl"));
+    assertThat(plan.model()).isEqualTo(PHOTO);
+    assertThat(plan.choice().probability()).isEqualTo(1.0);
+    assertThat(plan.choice().alternatives()).isEmpty();
+    assertThat(plan.notes()).anySatisfy(n -> assertThat(n).contains("installed in the test folder"));
+    assertThat(plan.provenance().get(Stage.SELECT)).contains("restricted to the models installed in the test folder");
+    // a variant shares the restricted selector and does not wrap it again; closing either closes the original once
+    ChatGen variant = restricted.toBuilder().build();
+    assertThat(variant.selector()).isSameAs(restricted.selector());
+    variant.close();
+    assertThat(selector.closed).hasValue(1);
+
+    ChatGen everything = lambdas().generator(new OnlyPhotoInstalled()).restrictToInstalled(false).build();
+    assertThat(everything.plan(ChatRequest.of("an anime girl")).model()).isEqualTo(ANIME);
+
+    ModelSelector onlyAnime = (r, p) -> new ModelChoice(List.of(new ScoredModel(ANIME, 1)), List.of());
+    ChatGen none = lambdas().selector(onlyAnime).generator(new OnlyPhotoInstalled()).build();
+    assertThatThrownBy(() -> none.plan(ChatRequest.of("a cat"))).isInstanceOf(ChatGenException.class)
+        .hasMessageContaining("no model installed in the test folder").hasMessageContaining("Anime");
   }
 
   @Test
