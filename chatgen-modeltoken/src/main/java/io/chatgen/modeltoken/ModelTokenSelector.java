@@ -13,6 +13,7 @@ import io.chatgen.core.ModelChoice;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.ScoredModel;
 import io.chatgen.core.stage.Described;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.core.stage.TextEncoder;
 import io.chatgen.core.text.SparseVector;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2 by ModelTokens: encodes the chat (all user turns) and the rewritten prompt, scores every
@@ -42,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  * child NDManager.
  */
 public final class ModelTokenSelector implements ModelSelector, Described, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ModelTokenSelector.class);
   private final ModelTokenVocabulary vocabulary;
   private final TextEncoder encoder;
   private final HashedTextEncoder featurizer;
@@ -52,6 +56,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
   private final boolean safeMode;
   private final @Nullable Set<Long> allowed;
   private final @Nullable BaseArchitecture architecture;
+  /** What the allow-list stands for ("the 3 models installed in ..."), for {@link #describe()}. */
+  private final @Nullable String allowedMeaning;
   private final boolean[] eligible;
   private final double[] logPrior;
   private final NameMatch names;
@@ -70,6 +76,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     this.safeMode = b.safeMode;
     this.allowed = b.allowed == null ? null : Set.copyOf(b.allowed);
     this.architecture = b.architecture;
+    this.allowedMeaning = b.allowed == null ? null : b.allowedMeaning;
     vocabulary.requireEncoder(encoder);
     if (allowed != null) {
       List<Long> unknown = vocabulary.unknownIds(allowed);
@@ -126,7 +133,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
       ranked.add(new ScoredModel(vocabulary.card(idx), Math.min(1.0, Math.max(0.0, p[idx]))));
     }
     if (allowed != null) {
-      notes.add("restricted to " + allowed.size() + " allowed models");
+      notes.add("restricted to " + (allowedMeaning != null ? allowedMeaning : allowed.size() + " allowed models"));
     }
     if (architecture != null) {
       notes.add("restricted to " + architecture.label() + " models");
@@ -240,12 +247,48 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     return b.build();
   }
 
+  /**
+   * A new selector that chooses only installed models: the vocabulary's models whose checkpoint is
+   * installed, and the installed checkpoints the vocabulary does not know, added zero-shot from
+   * the cards made for them ({@link #expand}; a file name is all that is known of them). The whole
+   * vocabulary is searched, not only this selector's top-k. An allow-list already set still
+   * applies. This selector is unchanged and stays open; the new one has its own native memory:
+   * close both.
+   *
+   * @throws ChatGenException when nothing installed is left to choose from
+   */
+  @Override
+  public ModelTokenSelector restrictedTo(InstalledModels installed) {
+    InstalledModels.Found found = installed.find(vocabulary.cards());
+    List<Long> ids = new ArrayList<>();
+    found.known().stream().map(ModelCard::id).filter(id -> allowed == null || allowed.contains(id)).forEach(ids::add);
+    found.unknown().forEach(c -> ids.add(c.id()));
+    if (ids.isEmpty()) {
+      throw new ChatGenException("no model installed in " + installed.where() + " can be chosen: none of the "
+          + vocabulary.size() + " models of the vocabulary" + (allowed == null ? "" : " allowed") + " is there, and "
+          + "nothing else there can be drawn with; install a model's checkpoint there, or plan without the "
+          + "restriction (ChatGen.Builder.restrictToInstalled(false))");
+    }
+    String meaning = "the " + ids.size() + " models installed in " + installed.where()
+        + (found.unknown().isEmpty() ? "" : ", " + found.unknown().size() + " of them added by file name");
+    if (found.unknown().isEmpty()) {
+      return copySettings().optAllowedModels(ids).allowedMeaning(meaning).build();
+    }
+    log.info("{} checkpoint(s) in {} are not in the vocabulary; added zero-shot by file name: {}",
+        found.unknown().size(), installed.where(), found.unknown().stream().map(ModelCard::name).toList());
+    try (ModelTokenSelector expanded = expand(found.unknown().stream().map(NewModel::zeroShot).toList(),
+        ModelTokenTrainer.builder().build())) {
+      return expanded.copySettings().optAllowedModels(ids).allowedMeaning(meaning).build();
+    }
+  }
+
   /** A builder holding this selector's settings and artifacts. */
   public Builder copySettings() {
     Builder b = new Builder().optVocabulary(vocabulary).optEncoder(encoder).optFeaturizer(featurizer)
         .optMemory(memory).optDevice(device).optTopK(topK).optSafeMode(safeMode);
     if (allowed != null) {
       b.optAllowedModels(allowed);
+      b.allowedMeaning = allowedMeaning;
     }
     if (architecture != null) {
       b.optBaseArchitecture(architecture);
@@ -267,7 +310,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     VocabularyProvenance p = vocabulary.provenance();
     return "ModelTokenSelector vocabulary v" + p.version() + " (" + vocabulary.size() + " tokens, encoder "
         + p.encoderId() + ", data " + p.dataHash().substring(0, Math.min(12, p.dataHash().length())) + ", seed "
-        + p.seed() + "; " + memory.size() + " remembered prompts, " + calibration + ")";
+        + p.seed() + "; " + memory.size() + " remembered prompts, " + calibration + ")"
+        + (allowedMeaning == null ? "" : ", restricted to " + allowedMeaning);
   }
 
   @Override
@@ -286,6 +330,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     private int topK = 5;
     private boolean safeMode = true;
     private @Nullable Collection<Long> allowed;
+    private @Nullable String allowedMeaning;
     private @Nullable BaseArchitecture architecture;
 
     private Builder() {}
@@ -341,6 +386,13 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     /** Only these model ids (e.g. the checkpoints installed locally); unknown ids are an error. */
     public Builder optAllowedModels(Collection<Long> modelIds) {
       this.allowed = List.copyOf(modelIds);
+      this.allowedMeaning = null;
+      return this;
+    }
+
+    /** What the allow-list just set stands for, which {@code describe()} says. */
+    private Builder allowedMeaning(String meaning) {
+      this.allowedMeaning = meaning;
       return this;
     }
 

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chatgen.core.BaseArchitecture;
+import io.chatgen.core.ChatGenException;
 import io.chatgen.core.ChatRequest;
 import io.chatgen.core.InvalidRequestException;
 import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelChoice;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.ScoredModel;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +150,53 @@ class ModelTokenSelectorTest {
       assertThat(bigger.memory().size()).isEqualTo(memory.size() + 1);
       assertThat(bigger.memory().vote(enc.features("cherry rain lens"), 1)).containsOnlyKeys(5L);
       assertThat(bigger.select(ChatRequest.of("cherry rain lens"), null).model().id()).isEqualTo(5L);
+    }
+  }
+
+  /** Installed: the cards with these ids, and one checkpoint the vocabulary does not know. */
+  private record Installed(List<Long> ids, List<ModelCard> unknown) implements InstalledModels {
+    @Override
+    public String where() {
+      return "the test folder";
+    }
+
+    @Override
+    public boolean isInstalled(ModelCard card) {
+      return ids.contains(card.id()) || unknown.contains(card);
+    }
+
+    @Override
+    public Found find(Collection<ModelCard> catalog) {
+      return new Found(catalog.stream().filter(this::isInstalled).toList(), unknown);
+    }
+  }
+
+  @Test
+  void restricted_to_installed_models_it_searches_them_all_and_adds_the_unknown_ones() {
+    ModelCard ocean = new ModelCard(9, 90, "Ocean Mix", BaseArchitecture.SD_1, "SD 1.5", List.of("cherry", "rain"),
+        List.of("lens"), "", List.of(), false, null);
+    String text = "a neon city in the rain with a robot";
+    try (ModelTokenSelector all = builder().optSafeMode(false).optTopK(1).build();
+        ModelTokenSelector two = all.restrictedTo(new Installed(List.of(1L, 2L), List.of()));
+        ModelTokenSelector withOcean = all.restrictedTo(new Installed(List.of(2L), List.of(ocean)))) {
+      assertThat(all.select(ChatRequest.of(text), null).model().id()).isEqualTo(3L);
+      // the top-1 selector's best installed model, though neither is in its top 1
+      ModelChoice c = two.select(ChatRequest.of(text), null);
+      assertThat(c.model().id()).isIn(1L, 2L);
+      assertThat(c.notes()).contains("restricted to the 2 models installed in the test folder");
+      assertThat(two.describe()).endsWith("restricted to the 2 models installed in the test folder");
+      assertThat(withOcean.vocabulary().size()).isEqualTo(5);
+      assertThat(withOcean.select(ChatRequest.of("cherry rain lens"), null).model().id()).isEqualTo(9L);
+      assertThat(withOcean.select(ChatRequest.of(text), null).notes())
+          .contains("restricted to the 2 models installed in the test folder, 1 of them added by file name");
+      assertThat(all.vocabulary().size()).isEqualTo(4);
+    }
+    // an allow-list already set still applies; nothing left is a clear error
+    try (ModelTokenSelector onlyOne = builder().optSafeMode(false).optAllowedModels(List.of(1L)).build();
+        ModelTokenSelector both = onlyOne.restrictedTo(new Installed(List.of(1L, 2L), List.of()))) {
+      assertThat(ids(both.select(ChatRequest.of(text), null))).containsExactly(1L);
+      assertThatThrownBy(() -> onlyOne.restrictedTo(new Installed(List.of(2L), List.of())))
+          .isInstanceOf(ChatGenException.class).hasMessageContaining("no model installed in the test folder");
     }
   }
 
