@@ -3,6 +3,7 @@ package io.chatgen.diffusion.checkpoint;
 import io.chatgen.core.BaseArchitecture;
 import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelFile;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.diffusion.safetensors.SafetensorsFile;
 import io.chatgen.diffusion.safetensors.SafetensorsReader;
 import java.io.IOException;
@@ -19,21 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a models folder holds, seen from a catalog: the catalog's cards whose checkpoint is there
- * ({@link CheckpointResolver}: by hash, else by file name), and a card for each other SD 1.x
- * checkpoint there, which the catalog does not know (a merge of one's own, a renamed or newer
- * file), named after its file. A model selector restricted to {@link #ids()} picks only what the
- * generator can draw with; the {@link #unknown()} cards can join a ModelToken vocabulary
- * zero-shot ({@code NewModel.zeroShot}).
+ * The checkpoints installed in a models folder, seen from a catalog: the catalog's cards whose
+ * checkpoint is there ({@link CheckpointResolver}: by hash, else by file name), and a card for each
+ * other SD 1.x checkpoint there, which the catalog does not know (a merge of one's own, a renamed
+ * or newer file), named after its file. {@code StableDiffusionGenerator} offers it to the pipeline,
+ * which restricts model selection to it ({@code ModelSelector.restrictedTo}); the ModelToken
+ * selector adds the unknown cards to its vocabulary zero-shot.
  *
  * <pre>{@code
- * InstalledCheckpoints local = InstalledCheckpoints.scan(dir, selector.vocabulary().cards());
+ * InstalledModels.Found local = InstalledCheckpoints.in(dir).find(selector.vocabulary().cards());
  * }</pre>
  *
- * @param installed the catalog's cards with a local checkpoint, in catalog order
- * @param unknown cards for the folder's other SD 1.x checkpoints, in file order
+ * <p>Thread-safe as far as its resolver is: it caches file hashes, which take seconds each.
  */
-public record InstalledCheckpoints(List<ModelCard> installed, List<ModelCard> unknown) {
+public final class InstalledCheckpoints implements InstalledModels {
   /** Ids of cards made for local files: above every Civitai id, stable per file name. */
   public static final long LOCAL_ID_BASE = 1L << 40;
   /** Tensors an SD 1.x checkpoint in the original LDM layout has, which the generator loads. */
@@ -41,35 +41,39 @@ public record InstalledCheckpoints(List<ModelCard> installed, List<ModelCard> un
       "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight");
   private static final Logger log = LoggerFactory.getLogger(InstalledCheckpoints.class);
 
-  public InstalledCheckpoints {
-    installed = List.copyOf(installed);
-    unknown = List.copyOf(unknown);
+  private final CheckpointResolver resolver;
+
+  /** The checkpoints the resolver finds (sharing its cache of file hashes). */
+  public InstalledCheckpoints(CheckpointResolver resolver) {
+    this.resolver = resolver;
   }
 
   /**
-   * Scans a models folder against a catalog.
+   * The checkpoints in a models folder.
    *
    * @throws io.chatgen.core.InvalidRequestException when the folder does not exist
    */
-  public static InstalledCheckpoints scan(Path modelsDir, Collection<ModelCard> catalog) {
-    CheckpointResolver resolver = new CheckpointResolver(modelsDir);
+  public static InstalledCheckpoints in(Path modelsDir) {
+    return new InstalledCheckpoints(new CheckpointResolver(modelsDir));
+  }
+
+  @Override
+  public String where() {
+    return "models folder " + resolver.modelsDir();
+  }
+
+  @Override
+  public boolean isInstalled(ModelCard card) {
+    return resolver.resolve(card).isPresent();
+  }
+
+  /** Resolves the whole catalog against one listing of the folder, then makes cards for the rest. */
+  @Override
+  public Found find(Collection<ModelCard> catalog) {
     Map<ModelCard, ResolvedCheckpoint> found = resolver.resolveAll(catalog);
     Set<Path> claimed = new HashSet<>();
     found.values().forEach(r -> claimed.add(r.file()));
-    return new InstalledCheckpoints(List.copyOf(found.keySet()), unknownCards(resolver.checkpoints(), claimed));
-  }
-
-  /** The ids of every card here, installed and unknown. */
-  public List<Long> ids() {
-    List<Long> out = new ArrayList<>();
-    installed.forEach(c -> out.add(c.id()));
-    unknown.forEach(c -> out.add(c.id()));
-    return out;
-  }
-
-  /** Whether the folder holds nothing to draw with. */
-  public boolean isEmpty() {
-    return installed.isEmpty() && unknown.isEmpty();
+    return new Found(List.copyOf(found.keySet()), unknownCards(resolver.checkpoints(), claimed));
   }
 
   /**

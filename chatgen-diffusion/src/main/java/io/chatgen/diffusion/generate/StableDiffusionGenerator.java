@@ -19,7 +19,9 @@ import io.chatgen.core.spi.DeviceSpec;
 import io.chatgen.core.stage.DenoisingProgress;
 import io.chatgen.core.stage.Described;
 import io.chatgen.core.stage.ImageGenerator;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.diffusion.checkpoint.CheckpointResolver;
+import io.chatgen.diffusion.checkpoint.InstalledCheckpoints;
 import io.chatgen.diffusion.checkpoint.ResolvedCheckpoint;
 import io.chatgen.diffusion.conditioning.Conditioning;
 import io.chatgen.diffusion.conditioning.PromptConditioner;
@@ -65,6 +67,8 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   static final int MAX_REQUEST_WORDS = 1000;
 
   private final @Nullable CheckpointResolver resolver;
+  /** What selection must choose from: the folder's checkpoints, when no checkpoint draws every plan. */
+  private final @Nullable InstalledCheckpoints installed;
   private final @Nullable Path checkpoint;
   private final @Nullable ModelCard checkpointCard;
   private final @Nullable RenderAt renderAt;
@@ -85,6 +89,7 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   private StableDiffusionGenerator(Builder b) {
     this.resolver = b.modelsDir == null ? null : new CheckpointResolver(b.modelsDir);
     this.checkpoint = b.checkpoint;
+    this.installed = resolver == null || checkpoint != null ? null : new InstalledCheckpoints(resolver);
     this.checkpointCard = b.checkpointCard;
     this.renderAt = b.renderAt;
     this.promptFromRequest = b.promptFromRequest;
@@ -101,6 +106,15 @@ public final class StableDiffusionGenerator implements ImageGenerator, Described
   /** A builder; give a models folder, a checkpoint, or both. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The checkpoints of the models folder when they are all this generator draws with (no
+   * checkpoint configured for every plan): the pipeline then restricts selection to them.
+   */
+  @Override
+  public Optional<InstalledModels> installedModels() {
+    return Optional.ofNullable(installed);
   }
 
   @Override

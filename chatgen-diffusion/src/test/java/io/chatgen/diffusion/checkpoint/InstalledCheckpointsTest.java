@@ -7,6 +7,7 @@ import io.chatgen.core.BaseArchitecture;
 import io.chatgen.core.InvalidRequestException;
 import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelFile;
+import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.diffusion.safetensors.SafetensorsWriter;
 import io.chatgen.diffusion.safetensors.TensorData;
 import java.nio.file.Files;
@@ -41,8 +42,10 @@ class InstalledCheckpointsTest {
     Files.writeString(dir.resolve("broken.safetensors"), "not a checkpoint");
     Files.writeString(dir.resolve("readme.txt"), "not a checkpoint either");
     ModelCard known = catalogCard(7, "known.safetensors");
-    InstalledCheckpoints local = InstalledCheckpoints.scan(dir, List.of(known, catalogCard(8, "absent.safetensors")));
-    assertThat(local.installed()).containsExactly(known);
+    ModelCard absent = catalogCard(8, "absent.safetensors");
+    InstalledCheckpoints folder = InstalledCheckpoints.in(dir);
+    InstalledModels.Found local = folder.find(List.of(known, absent));
+    assertThat(local.known()).containsExactly(known);
     assertThat(local.unknown()).hasSize(1);
     ModelCard card = local.unknown().get(0);
     assertThat(card.name()).isEqualTo("my ink dreams v2");
@@ -50,17 +53,21 @@ class InstalledCheckpointsTest {
     assertThat(card.base()).isEqualTo(BaseArchitecture.SD_1);
     assertThat(local.ids()).containsExactly(7L, card.id());
     // the same file gets the same id on the next scan, and the resolver finds it from the card by name
-    assertThat(InstalledCheckpoints.scan(dir, List.of()).unknown()).extracting(ModelCard::id)
+    assertThat(InstalledCheckpoints.in(dir).find(List.of()).unknown()).extracting(ModelCard::id)
         .contains(card.id());
     ResolvedCheckpoint r = new CheckpointResolver(dir).resolve(card).orElseThrow();
     assertThat(r.file()).isEqualTo(dir.resolve("my_ink-dreams.v2.safetensors"));
     assertThat(r.match()).isEqualTo(ResolvedCheckpoint.Match.FILE_NAME);
+    assertThat(folder.isInstalled(known)).isTrue();
+    assertThat(folder.isInstalled(card)).isTrue();
+    assertThat(folder.isInstalled(absent)).isFalse();
+    assertThat(folder.where()).isEqualTo("models folder " + dir);
   }
 
   @Test
   void an_empty_folder_holds_nothing_and_a_missing_one_is_an_error(@TempDir Path dir) {
-    assertThat(InstalledCheckpoints.scan(dir, List.of(catalogCard(7, "known.safetensors"))).isEmpty()).isTrue();
-    assertThatThrownBy(() -> InstalledCheckpoints.scan(dir.resolve("nope"), List.of()))
+    assertThat(InstalledCheckpoints.in(dir).find(List.of(catalogCard(7, "known.safetensors"))).isEmpty()).isTrue();
+    assertThatThrownBy(() -> InstalledCheckpoints.in(dir.resolve("nope")))
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("nope");
   }
 }

@@ -12,9 +12,8 @@ import io.chatgen.core.ReferenceImage;
 import io.chatgen.core.Sampler;
 import io.chatgen.core.pipeline.ChatGen;
 import io.chatgen.core.spi.DeviceSpec;
-import io.chatgen.core.stage.ModelSelector;
+import io.chatgen.core.stage.ImageGenerator;
 import io.chatgen.diffusion.png.Infotext;
-import io.chatgen.modeltoken.ModelTokenSelector;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -140,7 +139,9 @@ public final class ChatGenCommand implements Callable<Integer> {
       }
     }
     ChatGen.Builder builder = ChatGen.builder().device(DeviceSpec.parse(device)).listener(new ProgressBar(stderr));
-    if (planOnly) {
+    if (planOnly && modelsDir == null) {
+      // with a models folder the generator stays: it is what restricts selection to the folder (it
+      // loads no checkpoint until it draws, which a plan-only run never asks of it)
       builder.withoutGenerator();
     }
     if (modelsDir != null) {
@@ -153,32 +154,23 @@ public final class ChatGenCommand implements Callable<Integer> {
       // the provider checks the file and says what is wrong with it
       builder.option("rewrite.demos", demos.toString());
     }
-    try (ChatGen discovered = builder.build()) {
-      List<String> notes = new ArrayList<>();
-      ModelSelector selector = modelsDir == null ? discovered.selector()
-          : InstalledModels.restrict(discovered.selector(), modelsDir, notes);
-      try {
-        // the restricted variant shares the other discovered stages, which the outer try block closes
-        ChatGen chatGen = selector == discovered.selector() ? discovered
-            : discovered.toBuilder().selector(selector).build();
-        notes.forEach(n -> stderr.println("chatgen: " + n));
-        ChatRequest request = ChatRequest.of(first).withImages(refs);
-        int code = handle(chatGen, request);
-        while (interactive && code == 0) {
-          String next = ask("Follow-up (empty line to finish): ");
-          if (next == null || next.isBlank()) {
-            break;
-          }
-          request = request.followUp(next);
-          code = handle(chatGen, request);
-        }
-        return code;
-      } finally {
-        // a restricted ModelToken selector is this command's own, with its own native memory
-        if (selector != discovered.selector() && selector instanceof ModelTokenSelector own) {
-          own.close();
-        }
+    // with a models folder the pipeline chooses only among its checkpoints (ChatGen.Builder.restrictToInstalled)
+    try (ChatGen chatGen = builder.build()) {
+      if (modelsDir != null && chatGen.generator().flatMap(ImageGenerator::installedModels).isEmpty()) {
+        throw new InvalidRequestException("--models-dir " + modelsDir + " holds no .safetensors checkpoint: add one,"
+            + " or drop --models-dir to plan with every known model");
       }
+      ChatRequest request = ChatRequest.of(first).withImages(refs);
+      int code = handle(chatGen, request);
+      while (interactive && code == 0) {
+        String next = ask("Follow-up (empty line to finish): ");
+        if (next == null || next.isBlank()) {
+          break;
+        }
+        request = request.followUp(next);
+        code = handle(chatGen, request);
+      }
+      return code;
     }
   }
 
