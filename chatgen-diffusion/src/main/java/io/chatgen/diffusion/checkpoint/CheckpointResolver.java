@@ -87,62 +87,110 @@ public final class CheckpointResolver {
 
   /** The card's checkpoint file, if one is installed. */
   public Optional<ResolvedCheckpoint> resolve(ModelCard card) {
-    return resolve(card, checkpoints(), new HashMap<>());
+    return new Listing(checkpoints()).resolve(card);
   }
 
   /**
    * The installed checkpoint of each card that has one, in the cards' order. One listing of the
-   * folder and one hash lookup per file serve all cards: resolving a catalog of thousands of
-   * cards one by one would list the folder and look up every file's hash for each card.
+   * folder, indexed by file name and hash, serves all cards: resolving a catalog of thousands of
+   * cards one by one would list the folder for each card, and comparing every card with every file
+   * cost about half a second for 2,400 cards and 200 files.
    */
   public Map<ModelCard, ResolvedCheckpoint> resolveAll(Collection<ModelCard> cards) {
-    List<Path> files = checkpoints();
-    Map<Path, String> hashes = new HashMap<>();
+    Listing listing = new Listing(checkpoints());
     Map<ModelCard, ResolvedCheckpoint> out = new LinkedHashMap<>();
-    if (!files.isEmpty()) {
-      for (ModelCard c : cards) {
-        resolve(c, files, hashes).ifPresent(r -> out.put(c, r));
-      }
+    for (ModelCard c : cards) {
+      listing.resolve(c).ifPresent(r -> out.put(c, r));
     }
     return out;
   }
 
-  /** The card's checkpoint among {@code files}; {@code hashes} memoises {@link #sha256} per file. */
-  private Optional<ResolvedCheckpoint> resolve(ModelCard card, List<Path> files, Map<Path, String> hashes) {
-    List<ModelFile> weights = card.files().stream().filter(ModelFile::isWeights).toList();
-    List<Path> byName = new ArrayList<>();
-    for (Path p : files) {
-      String name = p.getFileName().toString();
-      if (weights.stream().anyMatch(f -> f.name().equalsIgnoreCase(name))) {
-        byName.add(p);
+  /**
+   * One listing of the folder, indexed by lower-cased file name and, once a card with a hash needs
+   * it, by SHA-256 and AutoV2 (each file hashed at most once, through the hash cache).
+   */
+  private final class Listing {
+    private final List<Path> files;
+    private final Map<String, List<Integer>> byName = new HashMap<>();
+    private final String[] sha;
+    /** Lower-cased SHA-256 / AutoV2 to the first file (in listing order) that has it; built on demand. */
+    private @Nullable Map<String, Integer> bySha;
+    private @Nullable Map<String, Integer> byAutoV2;
+
+    Listing(List<Path> files) {
+      this.files = files;
+      this.sha = new String[files.size()];
+      for (int i = 0; i < files.size(); i++) {
+        byName.computeIfAbsent(files.get(i).getFileName().toString().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(i);
       }
     }
-    boolean cardHasHash = weights.stream().anyMatch(f -> f.sha256() != null || f.autoV2() != null);
-    if (cardHasHash) {
-      for (Path p : byName) {
-        String sha = hashes.computeIfAbsent(p, this::sha256);
-        if (matches(weights, sha)) {
-          return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.HASH, sha));
-        }
+
+    private String sha(int i) {
+      if (sha[i] == null) {
+        sha[i] = sha256(files.get(i));
       }
-      for (Path p : files) {
-        if (!byName.contains(p)) {
-          String sha = hashes.computeIfAbsent(p, this::sha256);
-          if (matches(weights, sha)) {
-            return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.HASH, sha));
+      return sha[i];
+    }
+
+    private void indexHashes() {
+      if (bySha != null) {
+        return;
+      }
+      Map<String, Integer> s = new HashMap<>();
+      Map<String, Integer> a = new HashMap<>();
+      for (int i = 0; i < files.size(); i++) {
+        String h = sha(i);
+        s.putIfAbsent(h.toLowerCase(Locale.ROOT), i);
+        a.putIfAbsent(CheckpointHashes.autoV2OfSha256(h).toLowerCase(Locale.ROOT), i);
+      }
+      bySha = s;
+      byAutoV2 = a;
+    }
+
+    /**
+     * A file named like one of the card's weights whose hash matches; else the first file whose
+     * hash matches (a renamed download); else the first file named like one of them.
+     */
+    Optional<ResolvedCheckpoint> resolve(ModelCard card) {
+      List<ModelFile> weights = card.files().stream().filter(ModelFile::isWeights).toList();
+      java.util.TreeSet<Integer> named = new java.util.TreeSet<>();
+      for (ModelFile f : weights) {
+        named.addAll(byName.getOrDefault(f.name().toLowerCase(Locale.ROOT), List.of()));
+      }
+      boolean cardHasHash = weights.stream().anyMatch(f -> f.sha256() != null || f.autoV2() != null);
+      if (cardHasHash) {
+        for (int i : named) {
+          if (matches(weights, sha(i))) {
+            return Optional.of(new ResolvedCheckpoint(files.get(i), ResolvedCheckpoint.Match.HASH, sha(i)));
+          }
+        }
+        if (!files.isEmpty()) {
+          indexHashes();
+          int first = Integer.MAX_VALUE;
+          for (ModelFile f : weights) {
+            // as matches(): the SHA-256 when the card gives one, else its AutoV2
+            Integer i = f.sha256() != null ? bySha.get(f.sha256().toLowerCase(Locale.ROOT))
+                : f.autoV2() != null ? byAutoV2.get(f.autoV2().toLowerCase(Locale.ROOT)) : null;
+            if (i != null) {
+              first = Math.min(first, i);
+            }
+          }
+          if (first != Integer.MAX_VALUE) {
+            return Optional.of(new ResolvedCheckpoint(files.get(first), ResolvedCheckpoint.Match.HASH, sha(first)));
           }
         }
       }
-    }
-    if (!byName.isEmpty()) {
-      Path p = byName.get(0);
-      if (cardHasHash) {
-        log.warn("{} has the name of {} but not its hash; using it anyway", p, card.label());
+      if (!named.isEmpty()) {
+        int i = named.first();
+        if (cardHasHash) {
+          log.warn("{} has the name of {} but not its hash; using it anyway", files.get(i), card.label());
+        }
+        return Optional.of(new ResolvedCheckpoint(files.get(i), ResolvedCheckpoint.Match.FILE_NAME,
+            cardHasHash ? sha(i) : null));
       }
-      return Optional.of(new ResolvedCheckpoint(p, ResolvedCheckpoint.Match.FILE_NAME,
-          cardHasHash ? hashes.computeIfAbsent(p, this::sha256) : null));
+      return Optional.empty();
     }
-    return Optional.empty();
   }
 
   /** The SHA-256 of a file, cached by path, size and modification time. */
