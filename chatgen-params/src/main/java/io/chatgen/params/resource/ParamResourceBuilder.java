@@ -1,5 +1,6 @@
 package io.chatgen.params.resource;
 
+import io.chatgen.core.AtomicFiles;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.data.ModelCatalog;
 import io.chatgen.core.data.ReadMode;
@@ -50,9 +51,12 @@ public final class ParamResourceBuilder {
     read.firstProblems().forEach(p -> System.out.println("skipped: " + p));
     ParamResource r = ParamResource.build(knowledge(read.records()), catalog.models(), false);
     Files.createDirectories(out.toAbsolutePath().getParent());
-    try (OutputStream o = Files.newOutputStream(out)) {
-      r.write(o);
-    }
+    // a build that fails half-way leaves the shipped resource as it was
+    AtomicFiles.write(out, tmp -> {
+      try (OutputStream o = Files.newOutputStream(tmp)) {
+        r.write(o);
+      }
+    });
     System.out.printf("wrote %s (%d bytes): %s%n", out, Files.size(out), r.provenance());
   }
 }
