@@ -59,6 +59,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
   /** What the allow-list stands for ("the 3 models installed in ..."), for {@link #describe()}. */
   private final @Nullable String allowedMeaning;
   private final boolean[] eligible;
+  /** No restriction applies: the neighbour vote need not skip any remembered prompt. */
+  private final boolean allEligible;
   private final double[] logPrior;
   private final NameMatch names;
   private final NDManager manager;
@@ -93,6 +95,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
           && (architecture == null || c.base() == architecture);
       n += eligible[i] ? 1 : 0;
     }
+    allEligible = n == eligible.length;
     if (n == 0) {
       throw new InvalidRequestException("no model is left to choose from after the restrictions (safe mode "
           + safeMode + ", allowed " + (allowed == null ? "all" : allowed.size() + " ids") + ", architecture "
@@ -183,7 +186,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     int m = logits.length;
     SparseVector f = featurizer.features(text);
     Map<Long, Double> vote = f.size() == 0 || calibration.neighbourWeight() == 0 ? Map.of()
-        : memory.vote(f, calibration.neighbours(), calibration.similarityPower());
+        : allEligible ? memory.vote(f, calibration.neighbours(), calibration.similarityPower())
+        : memory.vote(f, calibration.neighbours(), calibration.similarityPower(), this::isEligible);
     double total = 0;
     double[] shares = new double[m];
     for (Map.Entry<Long, Double> en : vote.entrySet()) {
@@ -200,6 +204,11 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     }
     double[] named = calibration.nameWeight() == 0 ? new double[m] : names.scores(text);
     return calibration.blend(logits, shares, logPrior, named, eligible);
+  }
+
+  private boolean isEligible(long modelId) {
+    int idx = vocabulary.indexOf(modelId).orElse(-1);
+    return idx >= 0 && eligible[idx];
   }
 
   /** The indices of the k largest positive entries, best first (ties: lower index first). */

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * A memory of encoded demonstrations (hashed sparse TF-IDF vectors from {@link
@@ -181,13 +182,27 @@ public final class NeighbourMemory {
    * dominate), keyed by model id; empty when nothing shares a feature with the query.
    */
   public Map<Long, Double> vote(SparseVector query, int k, double power) {
+    return vote(query, k, power, m -> true);
+  }
+
+  /**
+   * The vote of the {@code k} nearest documents of the models {@code models} accepts (by model
+   * id), as {@link #vote(SparseVector, int, double)}: a selector restricted to some models (safe
+   * mode, the installed ones) hears k of their prompts, not what is left of them among the k
+   * nearest of all.
+   */
+  public Map<Long, Double> vote(SparseVector query, int k, double power, LongPredicate models) {
     if (!(power > 0) || Double.isInfinite(power)) {
       throw new InvalidRequestException("similarity power must be > 0 and finite, was " + power);
     }
-    Neighbours nb = nearest(query, k);
+    if (k < 1) {
+      throw new InvalidRequestException("k must be >= 1, was " + k);
+    }
+    SparseIndex.Hits hits = index.nearest(query, k, d -> models.test(docModel[d]));
     Map<Long, Double> out = new HashMap<>();
-    for (int i = 0; i < nb.docs().length; i++) {
-      out.merge(docModel[nb.docs()[i]], Math.pow(nb.similarities()[i], power), Double::sum);
+    for (int i = 0; i < hits.size(); i++) {
+      // through float, as nearest() reports similarities, so that both votes weigh a document alike
+      out.merge(docModel[hits.docs()[i]], Math.pow((float) hits.scores()[i], power), Double::sum);
     }
     return out;
   }

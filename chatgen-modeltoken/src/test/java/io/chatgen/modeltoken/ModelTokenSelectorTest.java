@@ -16,6 +16,7 @@ import io.chatgen.core.text.SparseVector;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -205,5 +206,11 @@ class ModelTokenSelectorTest {
     SparseVector q = enc.features("castle dragon knight");
     assertThat(memory.vote(q, 3)).containsOnlyKeys(1L);
     assertThat(memory.vote(enc.features("nothing known"), 3)).isEmpty();
+    // restricted to model 2, the vote hears model 2's three nearest prompts, not none of the three nearest
+    SparseVector shared = enc.features("masterpiece castle dragon knight");
+    assertThat(memory.vote(shared, 3, 1.0)).containsOnlyKeys(1L);
+    Map<Long, Double> two = memory.vote(shared, 3, 1.0, m -> m == 2L);
+    assertThat(two).containsOnlyKeys(2L);
+    assertThat(two.get(2L)).isGreaterThan(0);
   }
 }

@@ -1,6 +1,7 @@
 package io.chatgen.core.text;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import java.util.List;
 
 /**
@@ -140,6 +141,17 @@ public final class SparseIndex {
    * @throws IllegalArgumentException when k < 1
    */
   public Hits nearest(SparseVector query, int k) {
+    return nearest(query, k, d -> true);
+  }
+
+  /**
+   * The k documents that {@code keep} accepts with the highest positive dot product with the
+   * query, best first (ties: the lower index first): the nearest among a subset, which is not the
+   * subset of the nearest k. {@code keep} is asked only about documents that would enter the list.
+   *
+   * @throws IllegalArgumentException when k < 1
+   */
+  public Hits nearest(SparseVector query, int k, IntPredicate keep) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, was " + k);
     }
@@ -149,7 +161,7 @@ public final class SparseIndex {
     int n = 0;
     for (int d = 0; d < documents; d++) {
       double s = score[d];
-      if (s <= 0 || (n == best.length && s <= score[best[n - 1]])) {
+      if (s <= 0 || (n == best.length && s <= score[best[n - 1]]) || !keep.test(d)) {
         continue;
       }
       int at = n == best.length ? n - 1 : n++;

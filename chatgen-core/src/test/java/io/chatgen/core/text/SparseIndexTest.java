@@ -65,6 +65,11 @@ class SparseIndexTest {
         for (int h = 0; h < hits.size(); h++) {
           assertThat(hits.scores()[h]).isEqualTo(scores[hits.docs()[h]]);
         }
+        // the nearest among the even documents, not the even ones among the nearest
+        List<Integer> expectedEven = IntStream.range(0, docs.size()).filter(d -> d % 2 == 0 && scores[d] > 0).boxed()
+            .sorted(Comparator.comparingDouble((Integer d) -> -scores[d]).thenComparing(d -> d)).limit(k).toList();
+        assertThat(IntStream.of(index.nearest(query, k, d -> d % 2 == 0).docs()).boxed().toList())
+            .as("query %d, k %d, even documents", q, k).isEqualTo(expectedEven);
       }
     }
   }
