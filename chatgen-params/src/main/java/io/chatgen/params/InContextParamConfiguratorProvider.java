@@ -16,10 +16,10 @@ import java.util.Optional;
  * resource shipped in this jar. Options: {@value #RESOURCE_OPTION} names a resource file written
  * by {@link io.chatgen.params.resource.ParamResourceBuilder} to use instead; {@value #K_OPTION}
  * sets how many demonstrations vote, {@value #HEDGE_OPTION}, {@value #OTHER_VERSION_OPTION},
- * {@value #UNVERIFIED_OPTION} and {@value #SPREAD_OPTION} the builder's {@link
- * InContextConfigurator.Builder#hedge}, {@link InContextConfigurator.Builder#otherVersionWeight},
- * {@link InContextConfigurator.Builder#unverifiedWeight} and {@link
- * InContextConfigurator.Builder#spreadWeight}.
+ * {@value #UNVERIFIED_OPTION}, {@value #SPREAD_OPTION} and {@value #COUPLING_OPTION} the builder's
+ * {@link InContextConfigurator.Builder#hedge}, {@link InContextConfigurator.Builder#otherVersionWeight},
+ * {@link InContextConfigurator.Builder#unverifiedWeight}, {@link
+ * InContextConfigurator.Builder#spreadWeight} and {@link InContextConfigurator.Builder#samplerCoupling}.
  */
 public final class InContextParamConfiguratorProvider implements ParamConfiguratorProvider {
   /** Option: path of a resource file to load instead of the shipped one. */
@@ -34,6 +34,8 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
   public static final String UNVERIFIED_OPTION = "params.unverifiedWeight";
   /** Option: how much all of a model's demonstrations vote besides the nearest, spread evenly. */
   public static final String SPREAD_OPTION = "params.spreadWeight";
+  /** Option: how much more demonstrations made with the chosen sampler weigh in the steps vote. */
+  public static final String COUPLING_OPTION = "params.samplerCoupling";
 
   @Override
   public ParamConfigurator create(StageContext context) {
@@ -52,6 +54,7 @@ public final class InContextParamConfiguratorProvider implements ParamConfigurat
     context.option(OTHER_VERSION_OPTION).ifPresent(w -> b.otherVersionWeight(number(OTHER_VERSION_OPTION, w, false)));
     context.option(UNVERIFIED_OPTION).ifPresent(w -> b.unverifiedWeight(number(UNVERIFIED_OPTION, w, false)));
     context.option(SPREAD_OPTION).ifPresent(w -> b.spreadWeight(number(SPREAD_OPTION, w, false)));
+    context.option(COUPLING_OPTION).ifPresent(w -> b.samplerCoupling(number(COUPLING_OPTION, w, false)));
     return b.build();
   }
 

@@ -267,6 +267,35 @@ class InContextConfiguratorTest {
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("spreadWeight").hasMessageContaining("2");
   }
 
+  @Test
+  void steps_follow_the_demonstrations_made_with_the_chosen_sampler() {
+    // Euler a in 20 steps three times; two other samplers in 30 steps twice each: Euler a wins the
+    // sampler vote, and 30 the steps vote unless the Euler a pictures weigh more in it
+    ModelCard card = new ModelCard(3, 31, "Mixed Steps", BaseArchitecture.SD_1, "SD 1.5", List.of(), List.of(), "",
+        List.of(), false, "erin");
+    List<Demonstration> demos = new ArrayList<>();
+    String prompt = "a lighthouse on a rocky coast at dusk, waves";
+    for (int i = 0; i < 3; i++) {
+      demos.add(versionDemo(501 + i, 31, prompt, "Euler a", 20));
+    }
+    for (int i = 0; i < 2; i++) {
+      demos.add(versionDemo(511 + i, 31, prompt, "DPM++ 2M Karras", 30));
+      demos.add(versionDemo(521 + i, 31, prompt, "DDIM", 30));
+    }
+    ParamResource r = ParamResource.build(demos, List.of(card), true);
+    RewrittenPrompt lighthouse = new RewrittenPrompt(prompt, "");
+    ConfiguredParams apart = InContextConfigurator.builder().resource(r).samplerCoupling(0).build()
+        .configure(ChatRequest.of(prompt), lighthouse, ModelChoice.forced(card));
+    assertThat(apart.params().sampler()).isEqualTo(Sampler.EULER_A);
+    assertThat(apart.params().steps()).isEqualTo(30);
+    ConfiguredParams coupled = InContextConfigurator.builder().resource(r).build()
+        .configure(ChatRequest.of(prompt), lighthouse, ModelChoice.forced(card));
+    assertThat(coupled.params().sampler()).isEqualTo(Sampler.EULER_A);
+    assertThat(coupled.params().steps()).isEqualTo(20);
+    assertThatThrownBy(() -> InContextConfigurator.builder().samplerCoupling(-1))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("samplerCoupling");
+  }
+
   private static Demonstration versionDemo(long image, long version, String prompt,
       String sampler, int steps) {
     return new Demonstration(image, 3, version, prompt, null, sampler, steps, 7.0, 1L, 512, 512,

@@ -411,6 +411,7 @@ public final class ParamEvaluation {
         case "otherVersion" -> b.otherVersionWeight(v);
         case "hedge" -> b.hedge(v);
         case "spread" -> b.spreadWeight(v);
+        case "coupling" -> b.samplerCoupling(v);
         case "unverified" -> b.unverifiedWeight(v);
         default -> throw new IllegalArgumentException("unknown setting " + p[0]);
       }
