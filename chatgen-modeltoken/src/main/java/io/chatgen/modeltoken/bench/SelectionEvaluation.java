@@ -36,6 +36,8 @@ import java.util.TreeMap;
  * the unverified demos of its models). A chat's gold model is its demo's model, for demos whose
  * model hash matches. Then times: training the starter vocabulary (same data and settings as the
  * shipped one), adding one model few-shot, and selection latency per request (encoding included).
+ * Rows "among N installed" restrict the selector to each chat's gold model and N - 1 random others,
+ * as a models folder does.
  *
  * <p>Run from the repository root (after {@code mvn -B -o -q -pl chatgen-modeltoken package
  * -DskipTests} and {@code dependency:build-classpath -Dmdep.outputFile=/tmp/mt.cp}): {@code java
@@ -134,6 +136,10 @@ public final class SelectionEvaluation {
         }
       }
 
+      for (int installed : new int[] {5, 20, 100}) {
+        installedStudy(selector, rw, cases, installed);
+      }
+
       // latency per request with its rewritten prompt, encoding included (after a warm-up pass)
       for (Case c : cases) {
         selector.select(ChatRequest.of(c.chat), rw.apply(c.chat));
@@ -204,6 +210,36 @@ public final class SelectionEvaluation {
       h5 += r.contains(c.gold) ? 1 : 0;
     }
     System.out.printf("%-34s %-12s %-13s %7.3f %7.3f %5d%n", name, input, split, (double) h1 / n, (double) h5 / n, n);
+  }
+
+  /**
+   * Selection among installed models (ModelTokenSelector.restrictedTo ends in such an allow-list):
+   * each chat's gold model and {@code installed - 1} others drawn at random (fixed seed) from the
+   * vocabulary, the chat with its rewritten prompt as input.
+   */
+  private static void installedStudy(ModelTokenSelector selector, java.util.function.Function<String, RewrittenPrompt> rw,
+      List<Case> cases, int installed) {
+    List<Long> ids = selector.vocabulary().cards().stream().map(ModelCard::id).toList();
+    java.util.Random rnd = new java.util.Random(7);
+    Map<String, int[]> hits = new TreeMap<>();
+    for (Case c : cases) {
+      if (selector.vocabulary().indexOf(c.gold).isEmpty()) {
+        continue;
+      }
+      java.util.Set<Long> allowed = new java.util.LinkedHashSet<>(List.of(c.gold));
+      while (allowed.size() < Math.min(installed, ids.size())) {
+        allowed.add(ids.get(rnd.nextInt(ids.size())));
+      }
+      try (ModelTokenSelector local = selector.copySettings().optAllowedModels(allowed).build()) {
+        List<Long> r = ids(local.select(ChatRequest.of(c.chat), rw.apply(c.chat)));
+        int[] h = hits.computeIfAbsent(c.split, k -> new int[3]);
+        h[0] += r.get(0) == c.gold ? 1 : 0;
+        h[1] += r.contains(c.gold) ? 1 : 0;
+        h[2]++;
+      }
+    }
+    hits.forEach((split, h) -> System.out.printf("%-34s %-12s %-13s %7.3f %7.3f %5d%n",
+        "among " + installed + " installed, + rewrite", "chat", split, (double) h[0] / h[2], (double) h[1] / h[2], h[2]));
   }
 
   /**
