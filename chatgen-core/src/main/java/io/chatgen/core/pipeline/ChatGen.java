@@ -303,62 +303,57 @@ public final class ChatGen implements AutoCloseable {
       }
       StageContext ctx = new StageContext(device, options);
       Map<Stage, String> prov = new EnumMap<>(Stage.class);
-      PromptRewriter r = pick(Stage.REWRITE, rewriter, PromptRewriterProvider.class,
-          PromptRewriterProvider::priority, p -> p.create(ctx), PromptRewriterProvider::name, "chatgen-core", prov);
-      ModelSelector s = pick(Stage.SELECT, selector, ModelSelectorProvider.class,
-          ModelSelectorProvider::priority, p -> p.create(ctx), ModelSelectorProvider::name, "chatgen-modeltoken", prov);
-      ParamConfigurator c = pick(Stage.CONFIGURE, configurator, ParamConfiguratorProvider.class,
-          ParamConfiguratorProvider::priority, p -> p.create(ctx), ParamConfiguratorProvider::name, "chatgen-params", prov);
-      ImageGenerator g = generator;
-      if (g == null && discoverGenerator) {
-        // a provider returns null when it has nothing to draw with (no checkpoint installed):
-        // ask the next one, so that e.g. an embedded demo model still answers
-        for (ImageGeneratorProvider p : discover(ImageGeneratorProvider.class, ImageGeneratorProvider::priority)) {
-          g = p.create(ctx);
-          if (g != null) {
-            break;
+      // the stages this build creates: a later stage that fails (a bad option, nothing installed
+      // to choose from) must not leave the earlier ones holding their models and native memory
+      List<Object> created = new ArrayList<>();
+      try {
+        PromptRewriter r = pick(Stage.REWRITE, rewriter, PromptRewriterProvider.class,
+            PromptRewriterProvider::priority, p -> p.create(ctx), PromptRewriterProvider::name, "chatgen-core", prov,
+            created);
+        ModelSelector s = pick(Stage.SELECT, selector, ModelSelectorProvider.class,
+            ModelSelectorProvider::priority, p -> p.create(ctx), ModelSelectorProvider::name, "chatgen-modeltoken", prov,
+            created);
+        ParamConfigurator c = pick(Stage.CONFIGURE, configurator, ParamConfiguratorProvider.class,
+            ParamConfiguratorProvider::priority, p -> p.create(ctx), ParamConfiguratorProvider::name, "chatgen-params",
+            prov, created);
+        ImageGenerator g = generator;
+        if (g == null && discoverGenerator) {
+          // a provider returns null when it has nothing to draw with (no checkpoint installed):
+          // ask the next one, so that e.g. an embedded demo model still answers
+          for (ImageGeneratorProvider p : discover(ImageGeneratorProvider.class, ImageGeneratorProvider::priority)) {
+            g = p.create(ctx);
+            if (g != null) {
+              created.add(g);
+              break;
+            }
           }
         }
-      }
-      if (g != null) {
-        prov.put(Stage.GENERATE, describe(g));
-      }
-      List<Object> closeAlso = new ArrayList<>(replaced);
-      Optional<InstalledModels> installed = g == null || !restrictToInstalled ? Optional.empty() : g.installedModels();
-      if (installed.isPresent()) {
-        ModelSelector restricted;
-        try {
-          restricted = s.restrictedTo(installed.get());
-        } catch (RuntimeException e) {
-          // nothing to choose from: free what this build loaded before saying so
-          List<Object> created = new ArrayList<>();
-          if (rewriter == null) {
-            created.add(r);
-          }
-          if (selector == null) {
-            created.add(s);
-          }
-          if (configurator == null) {
-            created.add(c);
-          }
-          if (generator == null) {
-            created.add(g);
-          }
-          closeAll(created);
-          throw e;
+        if (g != null) {
+          prov.put(Stage.GENERATE, describe(g));
         }
-        if (restricted != s) {
-          // the restricted selector may use the original (or be a new one): the pipeline closes both
-          closeAlso.add(s);
-          s = restricted;
-          prov.put(Stage.SELECT, describe(s));
+        List<Object> closeAlso = new ArrayList<>(replaced);
+        Optional<InstalledModels> installed = g == null || !restrictToInstalled ? Optional.empty() : g.installedModels();
+        if (installed.isPresent()) {
+          ModelSelector restricted = s.restrictedTo(installed.get());
+          if (restricted != s) {
+            // the restricted selector may use the original (or be a new one): the pipeline closes both
+            created.add(restricted);
+            closeAlso.add(s);
+            s = restricted;
+            prov.put(Stage.SELECT, describe(s));
+          }
         }
+        return new ChatGen(this, r, s, c, g, prov, closeAlso);
+      } catch (RuntimeException | Error e) {
+        closeAll(created);
+        throw e;
       }
-      return new ChatGen(this, r, s, c, g, prov, closeAlso);
     }
 
+    /** The given stage, else the first one a provider creates (added to {@code created}). */
     private <S, P> S pick(Stage stage, @Nullable S given, Class<P> providerType, ToIntFunction<P> priority,
-        Function<P, S> create, Function<P, String> name, String module, Map<Stage, String> prov) {
+        Function<P, S> create, Function<P, String> name, String module, Map<Stage, String> prov,
+        List<Object> created) {
       S stageImpl = given;
       if (stageImpl == null) {
         List<P> providers = discover(providerType, priority);
@@ -369,6 +364,7 @@ public final class ChatGen implements AutoCloseable {
         for (P provider : providers) {
           stageImpl = create.apply(provider);
           if (stageImpl != null) {
+            created.add(stageImpl);
             log.debug("using {} for {}", name.apply(provider), stage);
             break;
           }
