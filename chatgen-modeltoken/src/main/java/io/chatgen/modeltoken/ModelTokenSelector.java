@@ -236,6 +236,11 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
    * over; when an allow-list is set, the new models join it.
    */
   public ModelTokenSelector expand(List<NewModel> models, ModelTokenTrainer trainer) {
+    return expandedSettings(models, trainer).build();
+  }
+
+  /** The settings of {@link #expand}'s selector, for a caller that changes them before building. */
+  private Builder expandedSettings(List<NewModel> models, ModelTokenTrainer trainer) {
     ModelTokenVocabulary bigger = trainer.expand(vocabulary, models, encoder);
     List<SparseVector> vecs = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
@@ -253,7 +258,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
       models.forEach(nm -> more.add(nm.card().id()));
       b.optAllowedModels(more);
     }
-    return b.build();
+    return b;
   }
 
   /**
@@ -285,10 +290,9 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     }
     log.info("{} checkpoint(s) in {} are not in the vocabulary; added zero-shot by file name: {}",
         found.unknown().size(), installed.where(), found.unknown().stream().map(ModelCard::name).toList());
-    try (ModelTokenSelector expanded = expand(found.unknown().stream().map(NewModel::zeroShot).toList(),
-        ModelTokenTrainer.builder().build())) {
-      return expanded.copySettings().optAllowedModels(ids).allowedMeaning(meaning).build();
-    }
+    // one selector built, not an expanded one and then its restricted copy
+    return expandedSettings(found.unknown().stream().map(NewModel::zeroShot).toList(), ModelTokenTrainer.builder()
+        .build()).optAllowedModels(ids).allowedMeaning(meaning).build();
   }
 
   /** A builder holding this selector's settings and artifacts. */

@@ -3,6 +3,7 @@ package io.chatgen.bench.diffusion;
 import io.chatgen.core.ChatRequest;
 import io.chatgen.core.pipeline.ChatGen;
 import io.chatgen.diffusion.checkpoint.CheckpointResolver;
+import io.chatgen.diffusion.checkpoint.InstalledCheckpoints;
 import io.chatgen.diffusion.safetensors.SafetensorsWriter;
 import io.chatgen.diffusion.safetensors.TensorData;
 import io.chatgen.modeltoken.ModelTokenSelector;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,10 +33,6 @@ import java.util.Map;
  * ({@code ~/.cache/chatgen/checkpoint-hashes.tsv}), which drops them when next written.
  */
 public final class ModelsFolderBenchmark {
-  /** Tensors of an SD 1.x checkpoint in the original layout: what the folder scan checks. */
-  private static final List<String> SD1_KEYS = List.of("model.diffusion_model.input_blocks.0.0.weight",
-      "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight");
-
   private ModelsFolderBenchmark() {}
 
   public static void main(String[] args) throws IOException {
@@ -68,7 +64,7 @@ public final class ModelsFolderBenchmark {
   private static void run(Path dir, int files, int runs) {
     for (int i = 0; i < files; i++) {
       Map<String, TensorData> tensors = new LinkedHashMap<>();
-      SD1_KEYS.forEach(k -> tensors.put(k, TensorData.ofFloats(new long[] {1}, new float[] {0f})));
+      InstalledCheckpoints.SD1_TENSORS.forEach(k -> tensors.put(k, TensorData.ofFloats(new long[] {1}, new float[] {0f})));
       SafetensorsWriter.write(dir.resolve("local_model_" + i + ".safetensors"), tensors, Map.of());
     }
     System.out.printf(Locale.ROOT, "models folder %s: %d header-only SD 1.x checkpoints%n", dir, files);

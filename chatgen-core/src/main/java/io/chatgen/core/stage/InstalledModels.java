@@ -20,6 +20,14 @@ public interface InstalledModels {
   boolean isInstalled(ModelCard card);
 
   /**
+   * The cards among {@code cards} whose checkpoint is installed, in their order. By default one
+   * {@link #isInstalled} per card; an implementation that lists a folder does it once for all.
+   */
+  default List<ModelCard> installedAmong(Collection<ModelCard> cards) {
+    return cards.stream().filter(this::isInstalled).toList();
+  }
+
+  /**
    * The cards of a catalog whose checkpoint is installed, and cards for the installed checkpoints
    * that no card of the catalog claims (a merge of one's own, a renamed file), which a selector
    * can add to what it knows.

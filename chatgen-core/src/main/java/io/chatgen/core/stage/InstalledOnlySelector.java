@@ -2,11 +2,14 @@ package io.chatgen.core.stage;
 
 import io.chatgen.core.ChatGenException;
 import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ModelCard;
 import io.chatgen.core.ModelChoice;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.ScoredModel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Any selector, its answers filtered to the installed models and their probabilities renormalised
@@ -25,7 +28,10 @@ final class InstalledOnlySelector implements ModelSelector, Described {
   @Override
   public ModelChoice select(ChatRequest request, RewrittenPrompt prompt) {
     ModelChoice choice = delegate.select(request, prompt);
-    List<ScoredModel> kept = choice.ranked().stream().filter(s -> installed.isInstalled(s.model())).toList();
+    // one look at what is installed for the whole ranking
+    Set<ModelCard> here = new HashSet<>(installed.installedAmong(
+        choice.ranked().stream().map(ScoredModel::model).toList()));
+    List<ScoredModel> kept = choice.ranked().stream().filter(s -> here.contains(s.model())).toList();
     if (kept.isEmpty()) {
       throw new ChatGenException("the selector ranked no model installed in " + installed.where() + " (it ranked "
           + choice.ranked().size() + "; the first was " + choice.model().label() + "): install that model or "

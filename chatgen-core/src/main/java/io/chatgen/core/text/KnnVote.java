@@ -51,15 +51,10 @@ public final class KnnVote {
    * itself); a negative {@code skip} leaves none out.
    */
   public Map<Long, Double> vote(SparseVector query, int k, int skip) {
-    SparseIndex.Hits hits = index.nearest(query, skip >= 0 ? k + 1 : k);
+    SparseIndex.Hits hits = skip < 0 ? index.nearest(query, k) : index.nearest(query, k, d -> d != skip);
     Map<Long, Double> sums = new LinkedHashMap<>();
-    int used = 0;
-    for (int i = 0; i < hits.size() && used < k; i++) {
-      if (hits.docs()[i] == skip) {
-        continue;
-      }
+    for (int i = 0; i < hits.size(); i++) {
       sums.merge(labels[hits.docs()[i]], hits.scores()[i], Double::sum);
-      used++;
     }
     List<Map.Entry<Long, Double>> ranked = new ArrayList<>(sums.entrySet());
     // stable: equal sums keep the order in which their labels first appeared among the neighbours

@@ -37,7 +37,7 @@ public final class InstalledCheckpoints implements InstalledModels {
   /** Ids of cards made for local files: above every Civitai id, stable per file name. */
   public static final long LOCAL_ID_BASE = 1L << 40;
   /** Tensors an SD 1.x checkpoint in the original LDM layout has, which the generator loads. */
-  private static final List<String> SD1_KEYS = List.of("model.diffusion_model.input_blocks.0.0.weight",
+  public static final List<String> SD1_TENSORS = List.of("model.diffusion_model.input_blocks.0.0.weight",
       "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight");
   private static final Logger log = LoggerFactory.getLogger(InstalledCheckpoints.class);
 
@@ -67,13 +67,20 @@ public final class InstalledCheckpoints implements InstalledModels {
     return resolver.resolve(card).isPresent();
   }
 
+  /** One listing of the folder for all the cards. */
+  @Override
+  public List<ModelCard> installedAmong(Collection<ModelCard> cards) {
+    return List.copyOf(resolver.resolveAll(cards).keySet());
+  }
+
   /** Resolves the whole catalog against one listing of the folder, then makes cards for the rest. */
   @Override
   public Found find(Collection<ModelCard> catalog) {
-    Map<ModelCard, ResolvedCheckpoint> found = resolver.resolveAll(catalog);
+    List<Path> files = resolver.checkpoints();
+    Map<ModelCard, ResolvedCheckpoint> found = resolver.resolveAll(catalog, files);
     Set<Path> claimed = new HashSet<>();
     found.values().forEach(r -> claimed.add(r.file()));
-    return new Found(List.copyOf(found.keySet()), unknownCards(resolver.checkpoints(), claimed));
+    return new Found(List.copyOf(found.keySet()), unknownCards(files, claimed));
   }
 
   /**
@@ -117,7 +124,7 @@ public final class InstalledCheckpoints implements InstalledModels {
 
   private static boolean isSd1(Path file) {
     try (SafetensorsFile f = SafetensorsReader.open(file)) {
-      return f.names().containsAll(SD1_KEYS);
+      return f.names().containsAll(SD1_TENSORS);
     } catch (RuntimeException e) {
       log.warn("cannot read the header of {}: {}", file, e.getMessage());
       return false;

@@ -2,20 +2,17 @@ package io.chatgen.modeltoken.bench;
 
 import io.chatgen.core.ChatRequest;
 import io.chatgen.core.ModelCard;
-import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.rewrite.EmbeddedPromptRewriter;
-import io.chatgen.core.text.SparseVector;
 import io.chatgen.modeltoken.Calibration;
 import io.chatgen.modeltoken.LabeledText;
 import io.chatgen.modeltoken.ModelTokenSelector;
 import io.chatgen.modeltoken.ModelTokenTrainer;
 import io.chatgen.modeltoken.ModelTokenVocabulary;
-import io.chatgen.modeltoken.NeighbourMemory;
 import io.chatgen.modeltoken.StarterArtifacts;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import io.chatgen.modeltoken.tools.BuildStarterArtifacts;
 import io.chatgen.modeltoken.tools.StarterData;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,12 +45,6 @@ public final class HeldOutInstalled {
     HashedTextEncoder enc = HashedTextEncoder.embedded();
     ModelTokenVocabulary vocabulary = ModelTokenTrainer.builder().optSeed(42).build()
         .train(d.cards(), d.pairs(true), enc, "held-out");
-    List<SparseVector> vectors = new ArrayList<>();
-    List<Long> models = new ArrayList<>();
-    for (Demonstration dm : d.memoryDemosWithUnverified(true)) {
-      vectors.add(enc.features(dm.prompt()));
-      models.add(dm.modelId());
-    }
     Calibration shipped = StarterArtifacts.load().vocabulary().calibration();
     EmbeddedPromptRewriter rewriter = EmbeddedPromptRewriter.create();
     List<LabeledText> held = d.heldOutChats();
@@ -62,7 +53,7 @@ public final class HeldOutInstalled {
     Map<Long, Integer> trainDemos = new HashMap<>();
     d.train().forEach(x -> trainDemos.merge(x.modelId(), 1, Integer::sum));
     try (ModelTokenSelector all = ModelTokenSelector.builder().optVocabulary(vocabulary).optEncoder(enc)
-        .optFeaturizer(enc).optMemory(NeighbourMemory.of(vectors, models)).optCalibration(shipped)
+        .optFeaturizer(enc).optMemory(BuildStarterArtifacts.memory(enc, d.memoryDemosWithUnverified(true), List.of())).optCalibration(shipped)
         .optSafeMode(false).build()) {
       for (int installed : new int[] {5, 20, 100}) {
         Random rnd = new Random(7);
@@ -72,10 +63,7 @@ public final class HeldOutInstalled {
         int[] others = new int[2];
         for (int i = 0; i < held.size(); i++) {
           LabeledText chat = held.get(i);
-          Set<Long> allowed = new LinkedHashSet<>(List.of(chat.modelId()));
-          while (allowed.size() < Math.min(installed, ids.size())) {
-            allowed.add(ids.get(rnd.nextInt(ids.size())));
-          }
+          Set<Long> allowed = installedWith(chat.modelId(), ids, installed, rnd);
           ChatRequest request = ChatRequest.of(chat.text());
           try (ModelTokenSelector local = all.copySettings().optAllowedModels(allowed).build()) {
             boolean hit = local.select(request, rewriter.rewrite(request)).model().id() == chat.modelId();
@@ -90,5 +78,14 @@ public final class HeldOutInstalled {
             + " right, others %d of %d%n", installed, right / total, few[0], few[1], others[0], others[1]);
       }
     }
+  }
+
+  /** A models folder's worth of ids: {@code gold} and others drawn from {@code ids} up to {@code installed}. */
+  static Set<Long> installedWith(long gold, List<Long> ids, int installed, Random rnd) {
+    Set<Long> allowed = new LinkedHashSet<>(List.of(gold));
+    while (allowed.size() < Math.min(installed, ids.size())) {
+      allowed.add(ids.get(rnd.nextInt(ids.size())));
+    }
+    return allowed;
   }
 }

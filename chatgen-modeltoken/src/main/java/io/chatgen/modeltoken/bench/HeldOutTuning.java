@@ -11,6 +11,7 @@ import io.chatgen.modeltoken.ModelTokenTrainer;
 import io.chatgen.modeltoken.ModelTokenVocabulary;
 import io.chatgen.modeltoken.NeighbourMemory;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
+import io.chatgen.modeltoken.tools.BuildStarterArtifacts;
 import io.chatgen.modeltoken.tools.StarterData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,13 +45,7 @@ public final class HeldOutTuning {
     double[] w = d.heldOutWeights();
     List<Demonstration> memDemos = java.util.Arrays.asList(args).contains("--with-unverified")
         ? d.memoryDemosWithUnverified(true) : d.memoryDemos(true);
-    List<SparseVector> vecs = new ArrayList<>();
-    List<Long> ids = new ArrayList<>();
-    for (Demonstration dm : memDemos) {
-      vecs.add(enc.features(dm.prompt()));
-      ids.add(dm.modelId());
-    }
-    NeighbourMemory mem = NeighbourMemory.of(vecs, ids);
+    NeighbourMemory mem = BuildStarterArtifacts.memory(enc, memDemos, List.of());
     int m = d.cards().size();
     Map<Long, Integer> index = new java.util.HashMap<>();
     for (int i = 0; i < m; i++) {

@@ -226,11 +226,8 @@ public final class SelectionEvaluation {
       if (selector.vocabulary().indexOf(c.gold).isEmpty()) {
         continue;
       }
-      java.util.Set<Long> allowed = new java.util.LinkedHashSet<>(List.of(c.gold));
-      while (allowed.size() < Math.min(installed, ids.size())) {
-        allowed.add(ids.get(rnd.nextInt(ids.size())));
-      }
-      try (ModelTokenSelector local = selector.copySettings().optAllowedModels(allowed).build()) {
+      try (ModelTokenSelector local = selector.copySettings()
+          .optAllowedModels(HeldOutInstalled.installedWith(c.gold, ids, installed, rnd)).build()) {
         List<Long> r = ids(local.select(ChatRequest.of(c.chat), rw.apply(c.chat)));
         int[] h = hits.computeIfAbsent(c.split, k -> new int[3]);
         h[0] += r.get(0) == c.gold ? 1 : 0;

@@ -133,7 +133,7 @@ public final class BuildStarterArtifacts {
   }
 
   /** The neighbour memory: the demonstrations' prompts, then the facts of {@code factsOf} (may be empty). */
-  static NeighbourMemory memory(HashedTextEncoder encoder, List<Demonstration> demos, List<ModelCard> factsOf) {
+  public static NeighbourMemory memory(HashedTextEncoder encoder, List<Demonstration> demos, List<ModelCard> factsOf) {
     List<SparseVector> v = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     for (Demonstration dm : demos) {

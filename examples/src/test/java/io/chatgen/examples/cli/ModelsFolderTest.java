@@ -43,8 +43,7 @@ class ModelsFolderTest {
     SafetensorsWriter.write(file, tensors, Map.of());
   }
 
-  private static final List<String> SD1 = List.of("model.diffusion_model.input_blocks.0.0.weight",
-      "cond_stage_model.transformer.text_model.embeddings.token_embedding.weight");
+  private static final List<String> SD1 = InstalledCheckpoints.SD1_TENSORS;
 
   @Test
   void the_model_token_selector_adds_unknown_checkpoints_zero_shot_and_picks_only_installed_ones(@TempDir Path dir) {
