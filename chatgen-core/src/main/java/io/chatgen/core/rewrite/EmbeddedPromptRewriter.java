@@ -85,6 +85,11 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   private static final Set<String> FEMALE_WORDS = Set.of("she", "her", "hers", "herself", "woman", "women", "girl",
       "girls", "lady", "female", "mother", "mom", "queen", "princess", "wife", "daughter", "sister", "grandmother",
       "grandma", "aunt", "witch", "waifu", "1girl");
+  /** Words for a person of either sex or none said: with them, a request may well be about a girl. */
+  static final Set<String> PERSON_WORDS = Set.of("person", "people", "character", "characters", "oc", "portrait",
+      "selfie", "face", "body", "human", "humans", "child", "children", "kid", "kids", "teen", "adult", "couple",
+      "family", "friends", "student", "idol", "maid", "nun", "elf", "soldier", "warrior", "knight", "wizard", "mage",
+      "samurai", "ninja", "villain", "villainess", "hero", "heroine", "actor", "actress", "model", "cosplay");
   private static final Set<String> FEMALE_SUBJECT_TAGS = Set.of("1girl", "2girls", "3girls", "multiple girls");
   private static final int MAX_NEGATED_WORDS = 3;
   private static final Set<String> ARTICLES = Set.of("a", "an", "the");
@@ -314,7 +319,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     if (st.instructionIgnored) {
       notes.add("an instruction addressed to the rewriter was treated as text, not followed");
     }
-    prompt = withoutFemaleSubjectTags(prompt, requested, request, notes);
+    prompt = withoutUnaskedFemaleSubjectTags(prompt, requested, request, notes);
     prompt = TagConflicts.withoutContradictions(prompt, requested, notes);
     String p = capped(prompt, notes, "prompt");
     String n = capped(negative, notes, "negative prompt");
@@ -324,27 +329,34 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
 
   /**
    * Without the tags that say the subject is a girl ("1girl", which the community's habits add to
-   * most prompts) when the request speaks of a male subject and of no female one, unless the
-   * person's own words asked for them. On held-out chats-train, 12 of 382 requests were about a
-   * man or boy and all 12 got "1girl"; none of their demos' prompts had it.
+   * most prompts) when the request speaks of a male subject and of no female one, or of no person
+   * at all ("an evil castle at midnight", "a blue shark"), unless the person's own words asked for
+   * them. On held-out chats-train, 12 of 382 requests were about a man or boy and all 12 got
+   * "1girl", none of their demos' prompts had it; 89 named no person (no word of {@link
+   * #PERSON_WORDS} nor of the male and female words) and got "1girl", and only 17 of their demos'
+   * prompts had it (characters known by name: "Gawr Gura at the beach"). Leaving it out there
+   * raised prompt word-F1 0.4330 to 0.4339 and tag-F1 0.2377 to 0.2382.
    */
-  private static List<WeightedTag> withoutFemaleSubjectTags(List<WeightedTag> prompt, Set<String> requested,
+  private static List<WeightedTag> withoutUnaskedFemaleSubjectTags(List<WeightedTag> prompt, Set<String> requested,
       ChatRequest request, List<String> notes) {
     boolean male = false;
+    boolean person = false;
     for (String w : Words.of(request.userText())) {
       if (FEMALE_WORDS.contains(w)) {
         return prompt;
       }
       male |= MALE_WORDS.contains(w);
+      person |= PERSON_WORDS.contains(w);
     }
-    if (!male) {
+    if (person && !male) {
       return prompt;
     }
+    String why = male ? "the request is about a male subject" : "the request names no person";
     List<WeightedTag> out = new ArrayList<>(prompt.size());
     for (WeightedTag t : prompt) {
       String key = PromptTags.key(t.tag());
       if (FEMALE_SUBJECT_TAGS.contains(key) && !requested.contains(key)) {
-        notes.add("left out \"" + t.tag() + "\": the request is about a male subject");
+        notes.add("left out \"" + t.tag() + "\": " + why);
       } else {
         out.add(t);
       }

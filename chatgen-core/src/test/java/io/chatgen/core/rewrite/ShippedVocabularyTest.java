@@ -48,6 +48,17 @@ class ShippedVocabularyTest {
   }
 
   @Test
+  void a_request_naming_no_person_gets_no_1girl_from_the_communitys_habits() {
+    EmbeddedPromptRewriter rw = EmbeddedPromptRewriter.create();
+    RewrittenPrompt castle = rw.rewrite(ChatRequest.of("an evil castle at midnight under the moon and stars"));
+    assertThat(PromptTags.normalizedTags(castle.prompt())).contains("castle", "moon").doesNotContain("1girl");
+    assertThat(castle.notes()).contains("left out \"1girl\": the request names no person");
+    // a person named, even without saying which sex: the habit stays
+    RewrittenPrompt knight = rw.rewrite(ChatRequest.of("a knight in armor under the moon"));
+    assertThat(knight.notes()).noneMatch(n -> n.contains("names no person"));
+  }
+
+  @Test
   void the_shipped_vocabulary_turns_a_chat_into_community_tags() {
     RewrittenPrompt p = EmbeddedPromptRewriter.create()
         .rewrite(ChatRequest.of("Could you draw a girl with black hair looking at the camera, like a photo?"));
