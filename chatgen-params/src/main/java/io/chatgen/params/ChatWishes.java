@@ -3,7 +3,7 @@ package io.chatgen.params;
 import io.chatgen.core.InvalidRequestException;
 import io.chatgen.core.Param;
 import io.chatgen.core.Sampler;
-import io.chatgen.params.doc.DocumentationExtractor;
+import io.chatgen.core.text.SettingPhrases;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -52,36 +52,21 @@ public record ChatWishes(
   /** No wishes. */
   public static final ChatWishes NONE = new ChatWishes(null, null, null, null, null, null, null, null, null, Map.of());
 
-  private static final String NUM = "(-?\\d+(?:[.,]\\d+)?(?:\\s*\\^\\s*\\d+|e\\d+)?)";
-  private static final Pattern SEED = Pattern.compile("(?i)\\bseed\\b\\s*(?:[:=#]|is|of|number)?\\s*" + NUM);
-  private static final Pattern STEPS_AFTER = Pattern.compile(
-      "(?i)\\b(?:sampling\\s+)?steps\\b\\s*(?:[:=]|of|to)?\\s*" + NUM);
-  private static final Pattern STEPS_BEFORE = Pattern.compile("(?i)(?<![\\w.])" + NUM
-      + "\\s*(?:sampling\\s+|denoising\\s+)?steps\\b(?!\\s+(?:away|from|behind|ahead|back|forward|down|up))");
-  private static final Pattern CFG = Pattern.compile(
-      "(?i)\\b(?:cfg(?:\\s*scale)?|guidance(?:\\s*scale)?)\\b\\s*(?:[:=]|of|to|at)?\\s*" + NUM);
-  private static final Pattern CLIP_SKIP = Pattern.compile("(?i)\\bclip[\\s_-]*skip\\b\\s*(?:[:=]|of|to)?\\s*" + NUM);
-  private static final Pattern SIZE = Pattern.compile("(?i)(?<![\\w.])(\\d{2,6})\\s*[x×*]\\s*(\\d{2,6})(?![\\w.])");
-  private static final Pattern FEWER = Pattern.compile(
-      "(?i)\\b(?:quick|rough|fast)\\s+(?:draft|sketch|preview|test|version|try)\\b|\\bdraft\\s+quality\\b"
-          + "|\\b(?:fewer|less|low)\\s+steps\\b");
-  private static final Pattern MORE = Pattern.compile(
-      "(?i)\\b(?:more|higher|extra)\\s+(?:sampling\\s+)?steps\\b|\\b(?:max(?:imum)?|highest)\\s+quality\\b");
   private static final Pattern PORTRAIT = Pattern.compile(
       "(?i)\\b(?:phone|mobile|iphone|android|smartphone|lock\\s*screen)\\s+(?:wallpaper|background|screen)\\b"
-          + "|\\block\\s*screen\\b|\\bvertical\\b|\\bportrait\\s+(?:orientation|format|mode|aspect|layout|ratio)\\b"
-          + "|\\b(?:tall|vertical)\\s+(?:image|picture|format|poster)\\b|\\b(?:9:16|2:3|3:4|4:5)\\b"
+          + "|\\block\\s*screen\\b|\\bvertical\\b|" + SettingPhrases.PORTRAIT_FORMAT.pattern()
+          + "|\\b(?:tall|vertical)\\s+(?:image|picture|format|poster)\\b"
           + "|\\b(?:instagram|ig)\\s+story\\b|\\bbook\\s+cover\\b");
   private static final Pattern LANDSCAPE = Pattern.compile(
       "(?i)\\bbanners?\\b|\\b(?:desktop|pc|computer|laptop|monitor)\\s+(?:wallpaper|background)\\b|\\bwidescreen\\b"
-          + "|\\bhorizontal\\b|\\blandscape\\s+(?:orientation|format|mode|aspect|layout|ratio)\\b"
+          + "|\\bhorizontal\\b|" + SettingPhrases.LANDSCAPE_FORMAT.pattern()
           // "wide shot" is camera framing (the whole figure in view), not a picture's shape
           + "|\\bwide\\s+(?:image|picture|format|banner|header)\\b"
           + "|\\bpanoramic\\s+(?:image|picture|format|shot|banner|header)\\b|\\bpanorama\\b"
-          + "|\\b(?:16:9|3:2|4:3|21:9)\\b|\\b(?:youtube|video)\\s+thumbnail\\b|\\b(?:twitter|linkedin|channel)\\s+header\\b");
+          + "|\\b(?:youtube|video)\\s+thumbnail\\b|\\b(?:twitter|linkedin|channel)\\s+header\\b");
   private static final Pattern SQUARE = Pattern.compile(
       "(?i)(?<!town |market |city |public |village |times |main )\\bsquare\\b(?!\\s+(?:feet|meters|metres|miles|jaw|root))"
-          + "|\\b1:1\\b|\\bprofile\\s+(?:picture|pic|photo)\\b|\\bpfp\\b|\\bavatar\\b|\\balbum\\s+cover\\b");
+          + "|" + SettingPhrases.SQUARE_FORMAT.pattern() + "|\\bprofile\\s+(?:picture|pic|photo)\\b|\\bpfp\\b|\\bavatar\\b|\\balbum\\s+cover\\b");
 
   public ChatWishes {
     phrases = Map.copyOf(phrases);
@@ -101,27 +86,27 @@ public record ChatWishes(
   public static ChatWishes parse(String text, ParamSchema schema) {
     Map<Param, String> phrases = new EnumMap<>(Param.class);
     Sampler sampler = null;
-    List<Sampler> named = DocumentationExtractor.samplersNamedIn(text);
+    List<Sampler> named = SettingPhrases.samplersNamedIn(text);
     if (!named.isEmpty()) {
       sampler = named.get(0);
       phrases.put(Param.SAMPLER, "\"" + sampler.a1111Name() + "\"");
     }
     Double seed;
-    Matcher randomSeed = SEED.matcher(text);
+    Matcher randomSeed = SettingPhrases.SEED.matcher(text);
     if (randomSeed.find() && parse(randomSeed.group(1)) == -1) {
       // A1111's "seed -1" means "random"; a derived seed is just as unpredictable to the user
       seed = null;
     } else {
-      seed = number(SEED, text, Param.SEED, schema, phrases);
+      seed = number(SettingPhrases.SEED, text, Param.SEED, schema, phrases);
     }
-    Double steps = number(STEPS_AFTER, text, Param.STEPS, schema, phrases);
+    Double steps = number(SettingPhrases.STEPS_AFTER, text, Param.STEPS, schema, phrases);
     if (steps == null) {
-      steps = number(STEPS_BEFORE, text, Param.STEPS, schema, phrases);
+      steps = number(SettingPhrases.STEPS_BEFORE, text, Param.STEPS, schema, phrases);
     }
     StepsIntent intent = null;
     if (steps == null) {
-      Matcher few = FEWER.matcher(text);
-      Matcher more = MORE.matcher(text);
+      Matcher few = SettingPhrases.FEWER_STEPS.matcher(text);
+      Matcher more = SettingPhrases.MORE_STEPS.matcher(text);
       if (few.find()) {
         intent = StepsIntent.FEWER;
         phrases.put(Param.STEPS, "\"" + few.group() + "\"");
@@ -130,11 +115,11 @@ public record ChatWishes(
         phrases.put(Param.STEPS, "\"" + more.group() + "\"");
       }
     }
-    Double cfg = number(CFG, text, Param.CFG_SCALE, schema, phrases);
-    Double clip = number(CLIP_SKIP, text, Param.CLIP_SKIP, schema, phrases);
+    Double cfg = number(SettingPhrases.CFG, text, Param.CFG_SCALE, schema, phrases);
+    Double clip = number(SettingPhrases.CLIP_SKIP, text, Param.CLIP_SKIP, schema, phrases);
     Double width = null;
     Double height = null;
-    Matcher size = SIZE.matcher(text);
+    Matcher size = SettingPhrases.SIZE.matcher(text);
     if (size.find()) {
       double w = Double.parseDouble(size.group(1));
       double h = Double.parseDouble(size.group(2));

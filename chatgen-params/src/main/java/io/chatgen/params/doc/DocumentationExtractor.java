@@ -3,14 +3,11 @@ package io.chatgen.params.doc;
 import io.chatgen.core.ModelCard;
 import io.chatgen.core.Param;
 import io.chatgen.core.Sampler;
+import io.chatgen.core.text.SettingPhrases;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -50,7 +47,6 @@ public final class DocumentationExtractor {
   private static final Pattern HIRES = Pattern.compile("(?i)\\bhi(?:gh)?[\\s_-]?res(?:olution)?[\\s_.-]*fix");
   private static final Pattern NOT_RECOMMENDED = Pattern.compile("(?i)\\b(?:not|don'?t|never|avoid|without|no need)\\b");
   private static final Pattern TRAINING = Pattern.compile("(?i)\\b(?:train(?:ed|ing)?|epochs?|dataset|merged?|lora\\s+steps)\\b");
-  private static final List<SamplerName> SAMPLER_NAMES = samplerNames();
 
   /** Extracts from a card: its description and trigger words. */
   public ModelDocumentation extract(ModelCard card) {
@@ -135,86 +131,11 @@ public final class DocumentationExtractor {
 
   /**
    * The samplers named in a text, in order of appearance; longer names win so "DPM++ 2M Karras"
-   * is not also read as "DPM++ 2M".
+   * is not also read as "DPM++ 2M" ({@link SettingPhrases#samplersNamedIn}, which the chat's
+   * wishes read too).
    */
   public static List<Sampler> samplersNamedIn(String line) {
-    String key = normalise(line);
-    Set<Sampler> found = new LinkedHashSet<>();
-    List<int[]> taken = new ArrayList<>();
-    List<Object[]> hits = new ArrayList<>();
-    for (SamplerName n : SAMPLER_NAMES) {
-      int from = 0;
-      while (true) {
-        int at = key.indexOf(n.key, from);
-        if (at < 0) {
-          break;
-        }
-        int end = at + n.key.length();
-        boolean boundedLeft = at == 0 || !Character.isLetterOrDigit(key.charAt(at - 1));
-        boolean boundedRight = end == key.length() || !Character.isLetterOrDigit(key.charAt(end));
-        boolean overlaps = false;
-        for (int[] t : taken) {
-          if (at < t[1] && end > t[0]) {
-            overlaps = true;
-            break;
-          }
-        }
-        if (boundedLeft && boundedRight && !overlaps) {
-          taken.add(new int[] {at, end});
-          hits.add(new Object[] {at, n.sampler});
-        }
-        from = at + 1;
-      }
-    }
-    hits.sort(Comparator.comparingInt(h -> (Integer) h[0]));
-    for (Object[] h : hits) {
-      found.add((Sampler) h[1]);
-    }
-    return new ArrayList<>(found);
-  }
-
-  private record SamplerName(String key, Sampler sampler) {}
-
-  private static List<SamplerName> samplerNames() {
-    List<SamplerName> names = new ArrayList<>();
-    for (Sampler s : Sampler.values()) {
-      Set<String> spellings = new LinkedHashSet<>();
-      String a = s.a1111Name();
-      spellings.add(normalise(a));
-      spellings.add(normalise(a.replace("++", "pp")));
-      spellings.add(normalise(a.replace(" ", "")));
-      spellings.add(normalise(a.replace("++ ", "++")));
-      spellings.add(normalise(a.replace(" a", " ancestral")));
-      spellings.add(normalise(a.replace("DPM++", "DPMPP").replace(' ', '_')));
-      for (String spelling : spellings) {
-        // bare "Euler", "LMS", "Heun", "DDIM" are only read when they stand alone as words
-        if (spelling.length() >= 3) {
-          names.add(new SamplerName(spelling, s));
-        }
-      }
-    }
-    names.sort(Comparator.comparingInt((SamplerName n) -> n.key.length()).reversed());
-    return names;
-  }
-
-  /** Lower case, "++" and "+" unified, runs of separators collapsed to one space. */
-  private static String normalise(String s) {
-    String t = s.toLowerCase(Locale.ROOT).replace("dmp++", "dpm++").replace("dpmpp", "dpm++");
-    StringBuilder b = new StringBuilder();
-    boolean space = false;
-    for (char c : t.toCharArray()) {
-      if (Character.isLetterOrDigit(c) || c == '+') {
-        if (space && b.length() > 0) {
-          b.append(' ');
-        }
-        b.append(c);
-        space = false;
-      } else {
-        space = true;
-      }
-    }
-    // "dpm++2m" and "dpm++ 2m" are the same name
-    return b.toString().replace("++ ", "++");
+    return SettingPhrases.samplersNamedIn(line);
   }
 
   private record Parsed(@Nullable Range range, int rejected) {}
