@@ -16,6 +16,7 @@ import io.chatgen.core.stage.Described;
 import io.chatgen.core.stage.InstalledModels;
 import io.chatgen.core.stage.ModelSelector;
 import io.chatgen.core.stage.TextEncoder;
+import io.chatgen.core.text.SettingPhrases;
 import io.chatgen.core.text.SparseVector;
 import io.chatgen.modeltoken.encoder.HashedTextEncoder;
 import java.util.ArrayList;
@@ -148,13 +149,14 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
   }
 
   /**
-   * The text a request is scored on: the user's turns, then the rewritten prompt unless the chat
-   * already contains it. The rewritten prompt is tag-style text close to the remembered train
+   * The text a request is scored on: the user's turns without the phrases that ask for generation
+   * settings ({@link SettingPhrases}), then the rewritten prompt unless the chat already contains it. The rewritten prompt is tag-style text close to the remembered train
    * prompts, so it finds better neighbours than the chat alone; calibration must score held-out
    * chats on the same text.
    */
   public static String queryText(ChatRequest request, @Nullable RewrittenPrompt prompt) {
-    String text = request.userText();
+    // "seed 42" or "DPM++ 2M Karras" say nothing about which checkpoint suits the picture
+    String text = SettingPhrases.without(request.userText());
     if (prompt != null && !prompt.prompt().isBlank() && !text.contains(prompt.prompt().strip())) {
       text = text + "\n" + prompt.prompt();
     }

@@ -58,6 +58,18 @@ class ModelTokenSelectorTest {
   }
 
   @Test
+  void generation_settings_in_the_chat_do_not_change_the_choice() {
+    String text = "a neon city in the rain with a robot";
+    String withSettings = "a neon city in the rain with a robot, seed 42, 30 steps, cfg 7, DPM++ 2M Karras";
+    assertThat(ModelTokenSelector.queryText(ChatRequest.of(withSettings), null))
+        .doesNotContain("seed", "steps", "cfg", "Karras").contains("neon city");
+    try (ModelTokenSelector s = builder().optSafeMode(false).build()) {
+      assertThat(s.select(ChatRequest.of(withSettings), null).ranked())
+          .isEqualTo(s.select(ChatRequest.of(text), null).ranked());
+    }
+  }
+
+  @Test
   void a_request_that_names_a_model_leans_to_it_as_much_as_the_calibration_says() {
     // "medieval" is a word of "Medieval Mix" only; the text is otherwise about cyberpunk cities (model 3,
     // "Neon XL", whose name it does not use)

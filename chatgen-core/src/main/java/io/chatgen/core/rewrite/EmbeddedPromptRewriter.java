@@ -11,6 +11,7 @@ import io.chatgen.core.rewrite.RewriteVocabulary.KnownTag;
 import io.chatgen.core.rewrite.RewriteVocabulary.StyleWish;
 import io.chatgen.core.stage.Described;
 import io.chatgen.core.stage.PromptRewriter;
+import io.chatgen.core.text.SettingPhrases;
 import io.chatgen.core.text.Words;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -310,6 +311,10 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       notes.add(NOT_UNDERSTOOD + ": much of it does not read as English; kept names, numbers and Latin-script "
           + "words" + (st.nonLatinLetters > 0 ? " and dropped text in other scripts" : ""));
     }
+    if (!st.settings.isEmpty()) {
+      notes.add("left out of the prompt, as generation settings for the parameter stage: \""
+          + String.join("\", \"", st.settings) + "\"");
+    }
     if (st.controlStripped) {
       notes.add("control characters were removed from the request");
     }
@@ -453,7 +458,10 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   // ---------------------------------------------------------------------------------------------
 
   private void readTurn(String text, int turn, State st) {
-    ChatText.Cleaned c = ChatText.clean(text);
+    // "seed 42", "30 steps", "DPM++ 2M Karras" are for the parameter stage, not words of the picture
+    List<SettingPhrases.Span> settings = SettingPhrases.find(text);
+    settings.forEach(s -> st.settings.add(text.substring(s.start(), s.end()).strip()));
+    ChatText.Cleaned c = ChatText.clean(SettingPhrases.without(text, settings));
     st.controlStripped |= c.controlStripped();
     st.emojiNamed |= c.emojiNamed();
     st.instructionIgnored |= c.instructionIgnored();
@@ -805,6 +813,8 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     final List<Piece> pieces = new ArrayList<>();
     final List<StyleWish> wishes = new ArrayList<>();
     final List<String> negatives = new ArrayList<>();
+    /** Phrases that ask for generation settings ("seed 42"), left out of the description. */
+    final Set<String> settings = new LinkedHashSet<>();
     boolean controlStripped;
     boolean emojiNamed;
     boolean instructionIgnored;

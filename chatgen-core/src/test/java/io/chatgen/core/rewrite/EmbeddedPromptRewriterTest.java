@@ -36,6 +36,19 @@ class EmbeddedPromptRewriterTest {
   }
 
   @Test
+  void generation_settings_are_left_out_of_the_prompt_and_named_in_a_note() {
+    RewrittenPrompt p = rewriter.rewrite(ChatRequest.of(
+        "a lighthouse at dusk, seed 42, 30 steps, cfg 7.5, DPM++ 2M Karras, 512x768, more steps"));
+    assertThat(Words.of(p.prompt())).contains("lighthouse", "dusk")
+        .doesNotContain("seed", "42", "30", "cfg", "dpm", "karras", "512x768", "steps");
+    assertThat(p.notes()).contains("left out of the prompt, as generation settings for the parameter stage: "
+        + "\"seed 42\", \"30 steps\", \"cfg 7.5\", \"DPM++ 2M Karras\", \"512x768\", \"more steps\"");
+    // settings alone describe nothing
+    assertThatThrownBy(() -> rewriter.rewrite(ChatRequest.of("seed 42, 30 steps")))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("nothing to draw");
+  }
+
+  @Test
   void could_you_and_i_want_are_filler_too() {
     RewrittenPrompt p = rewriter.rewrite(ChatRequest.of("Could you make a lighthouse? I want it tall"));
     assertThat(Words.of(p.prompt())).doesNotContain("could", "you", "make", "want").contains("lighthouse", "tall");
