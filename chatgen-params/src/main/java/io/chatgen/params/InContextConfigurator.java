@@ -31,6 +31,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -292,6 +293,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
             : s.facts().name() + " (" + s.why() + ")");
       });
     }
+    evidence = mergedByImage(evidence);
     ModelDocumentation doc = r.documentation();
     double docMass = docWeight * (r.ownDemos() >= minDemos ? 1 : ownMass > 0 ? 2 : 10);
     BaseValues base = baseValues.getOrDefault(card.base(), BaseValues.of(schema.defaults()));
@@ -429,6 +431,12 @@ public final class InContextConfigurator implements ParamConfigurator, Described
           ? "a size this model's demonstrations use" : "from " + card.base().label() + "'s native resolutions");
       why.put(Param.WIDTH, w);
       why.put(Param.HEIGHT, w);
+    } else if (wishes.orientation() != null) {
+      // the vote already chose the wished shape: say that the wish was heard
+      String heard = wishes.orientation().name().toLowerCase(java.util.Locale.ROOT) + " as the chat asks ("
+          + wishes.phrases().get(Param.WIDTH) + ")";
+      appendNote(why, Param.WIDTH, heard);
+      appendNote(why, Param.HEIGHT, heard);
     }
 
     // the caller's overrides win over the chat
@@ -507,6 +515,27 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       out.add(new Weighted(ranked.get(i).demo(), mass * w[i] / sum, label.apply(ranked.get(i))));
     }
     return mass;
+  }
+
+  /**
+   * The evidence with one ballot per image: a demonstration of the chosen model that is also among
+   * the requests like this one (the hedge), or a runner-up's that is too, votes once with the
+   * weights summed and both labels ("image 12, also of a request like this one"), so that a reason
+   * never names one image twice. Every vote's totals are unchanged (the votes are sums of these
+   * weights) and each image keeps its first place.
+   */
+  private static List<Weighted> mergedByImage(List<Weighted> evidence) {
+    Map<Long, Weighted> byImage = new LinkedHashMap<>();
+    for (Weighted w : evidence) {
+      byImage.merge(w.demo().imageId(), w, (a, b) -> {
+        String image = "image " + a.demo().imageId();
+        String first = a.label().startsWith(image) ? a.label().substring(image.length()) : " (" + a.label() + ")";
+        String then = b.label().startsWith(image) ? b.label().substring(image.length()) : " (" + b.label() + ")";
+        return new Weighted(a.demo(), a.weight() + b.weight(), image + first + (first.isEmpty() ? ", also" : " and")
+            + then);
+      });
+    }
+    return byImage.size() == evidence.size() ? evidence : new ArrayList<>(byImage.values());
   }
 
   /** A neighbour's say among the k nearest: its weight times its similarity to the power (the nearest dominate). */

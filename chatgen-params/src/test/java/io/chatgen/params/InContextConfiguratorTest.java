@@ -80,6 +80,10 @@ class InContextConfiguratorTest {
     assertThat(banner.params().width()).isGreaterThan(banner.params().height());
     assertThat(BaseArchitecture.SD_1.commonSides()).contains(banner.params().width(), banner.params().height());
     assertThat(banner.reasons().get(Param.WIDTH)).contains("banner");
+    // the anime model's own squares already fit a square wish: kept, and the reason says it was heard
+    ConfiguredParams avatar = configure("an avatar of an anime girl", Fixtures.ANIME);
+    assertThat(avatar.params().width()).isEqualTo(avatar.params().height());
+    assertThat(avatar.reasons().get(Param.WIDTH)).contains("% of the weighted", "square as the chat asks (\"avatar\")");
   }
 
   @Test
@@ -167,6 +171,10 @@ class InContextConfiguratorTest {
     // the equally likely anime model's demos agree on one
     assertThat(p.params().sampler()).isEqualTo(Sampler.DPMPP_SDE_KARRAS);
     assertThat(p.reasons().get(Param.SAMPLER)).contains("runner-up Anime Blend");
+    // the hedge hears the same anime demos: each image is named once, with both of its roles
+    String why = p.reasons().get(Param.SAMPLER);
+    assertThat(why.split("image 202", -1)).hasSize(2);
+    assertThat(why).contains("image 202 of runner-up Anime Blend (p=0.50) and of a request like this one");
     // without runners-up (and without the hedge, which hears the same anime demos)
     InContextConfigurator off = InContextConfigurator.builder().resource(Fixtures.resource()).alternatives(0, 0)
         .hedge(0).build();
