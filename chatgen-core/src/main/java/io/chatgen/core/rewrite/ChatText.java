@@ -33,6 +33,8 @@ final class ChatText {
       "\\b(?:ignore|disregard|forget|override|bypass)\\s+(?:all\\s+|any\\s+|the\\s+|your\\s+|these\\s+|my\\s+)*"
           + "(?:previous\\s+|prior\\s+|above\\s+|earlier\\s+|preceding\\s+|system\\s+|original\\s+)*"
           + "(?:instructions?|prompts?|rules|task|guidelines|directions)\\b"
+          + "|\\b(?:print|show|reveal|repeat|output|tell|give|write)\\s+(?:me\\s+|out\\s+|us\\s+)?(?:your|the)\\s+"
+          + "(?:system\\s+|hidden\\s+|initial\\s+|original\\s+)?(?:prompt|instructions?|rules)\\b"
           + "|\\byou\\s+are\\s+now\\b|\\bsystem\\s+prompt\\b|\\b(?:reply|respond|answer|output|print|say)\\s+"
           + "(?:only\\s+)?(?:with\\s+)?(?=[\"'`])",
       Pattern.CASE_INSENSITIVE);

@@ -282,6 +282,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     if (keys.isEmpty() || (content == 0 && st.wishes.isEmpty() && images.isEmpty() && st.nonLatinLetters == 0)) {
       throw new InvalidRequestException("nothing to draw: the request has no words that describe a picture"
           + (st.emojiNamed ? " (its emoji were read by name, and that was not enough)" : "")
+          + (st.instructionIgnored ? " (an instruction addressed to the rewriter was set aside, not followed)" : "")
           + "; describe what you would like to see, e.g. \"a girl reading in a rainy cafe\"");
     }
 
