@@ -114,6 +114,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
   private final double modelTagShare;
   private final int maxContentTags;
   private final int minTagPrompts;
+  private final double minProfileEvidence;
 
   private EmbeddedPromptRewriter(Builder b) {
     this.vocab = b.vocabulary == null ? RewriteVocabulary.shipped() : b.vocabulary;
@@ -131,6 +132,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     this.modelTagShare = b.modelTagShare;
     this.maxContentTags = b.maxContentTags;
     this.minTagPrompts = b.minTagPrompts;
+    this.minProfileEvidence = b.minProfileEvidence;
   }
 
   /** A rewriter on the shipped vocabulary with the default settings. */
@@ -244,6 +246,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       List<RewriteVocabulary.ScoredProfile> near = vocab.nearestProfiles(chatWords, profileNeighbours);
       Map<String, Double> pos = new LinkedHashMap<>();
       Map<String, Double> neg = new LinkedHashMap<>();
+      Map<String, Double> seenIn = new HashMap<>();
       double total = 0;
       for (RewriteVocabulary.ScoredProfile sp : near) {
         if (sp.similarity() < minProfileSimilarity) {
@@ -252,13 +255,15 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
         total += sp.similarity();
         for (WeightedTag t : sp.profile().tags()) {
           pos.merge(t.tag(), sp.similarity() * t.weight(), Double::sum);
+          seenIn.merge(t.tag(), t.weight() * sp.profile().prompts(), Double::sum);
         }
         for (WeightedTag t : sp.profile().negativeTags()) {
           neg.merge(t.tag(), sp.similarity() * t.weight(), Double::sum);
         }
       }
       for (Map.Entry<String, Double> e : pos.entrySet()) {
-        if (e.getValue() / total >= profileShare) {
+        // the share is relative to the profiles found: a tag a couple of prompts used is no habit
+        if (e.getValue() / total >= profileShare && seenIn.get(e.getKey()) >= minProfileEvidence - 1e-9) {
           add(prompt, keys, words, e.getKey(), 1.0, false);
         }
       }
@@ -872,6 +877,7 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
     private double modelTagShare = 0.5;
     private int maxContentTags = 200;
     private int minTagPrompts = 3;
+    private double minProfileEvidence = 5;
 
     private Builder() {}
 
@@ -979,6 +985,20 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       return this;
     }
 
+    /**
+     * A nearest profile's tag joins the prompt only when the profiles that vote for it saw it in
+     * at least this many prompts together (each profile's share of prompts with the tag times its
+     * number of prompts; default 5, 0 turns the check off). The share alone is relative: "a
+     * lighthouse" is near one profile only, a checkpoint with 2 prompts, and all of that
+     * checkpoint's tags ("bodystocking", "smelling flower") had a share of 1. On held-out
+     * chats-train this leaves prompt word-F1 as it was (0.4339 to 0.4338; tag-F1 0.2382 to 0.2353,
+     * conversations 0.3970 to 0.3993).
+     */
+    public Builder minProfileEvidence(double prompts) {
+      this.minProfileEvidence = prompts;
+      return this;
+    }
+
     /** Known tags used by fewer train prompts than this are not matched as tags. */
     public Builder minTagPrompts(int n) {
       this.minTagPrompts = n;
@@ -1000,6 +1020,9 @@ public final class EmbeddedPromptRewriter implements PromptRewriter, Described {
       }
       if (minTagPrompts < 1) {
         throw new InvalidRequestException("minTagPrompts must be >= 1, was " + minTagPrompts);
+      }
+      if (!(minProfileEvidence >= 0) || Double.isInfinite(minProfileEvidence)) {
+        throw new InvalidRequestException("minProfileEvidence must be >= 0 and finite, was " + minProfileEvidence);
       }
       return new EmbeddedPromptRewriter(this);
     }

@@ -253,7 +253,7 @@ class EmbeddedPromptRewriterTest {
 
   @Test
   void describes_itself_with_its_vocabulary() {
-    assertThat(rewriter.describe()).contains("EmbeddedPromptRewriter").contains("13 tags").contains("4 tag profiles");
+    assertThat(rewriter.describe()).contains("EmbeddedPromptRewriter").contains("13 tags").contains("5 tag profiles");
   }
 
   @Test
@@ -268,6 +268,18 @@ class EmbeddedPromptRewriterTest {
         .profileNeighbours(0).build().rewrite(ChatRequest.of("a lighthouse in a storm"));
     assertThat(tags(off.prompt())).doesNotContain("sharp focus");
     assertThat(tags(off.negativePrompt())).containsExactly("worst quality", "low quality");
+  }
+
+  @Test
+  void a_profile_known_from_a_couple_of_prompts_adds_no_habits() {
+    // profile 11 is the only one with "windmill", and all of its 2 prompts say "bodystocking"
+    assertThat(tags(rewriter.rewrite(ChatRequest.of("a windmill")).prompt())).contains("windmill")
+        .doesNotContain("bodystocking");
+    EmbeddedPromptRewriter unchecked = EmbeddedPromptRewriter.builder().vocabulary(TinyVocabulary.vocabulary())
+        .minProfileEvidence(0).build();
+    assertThat(tags(unchecked.rewrite(ChatRequest.of("a windmill")).prompt())).contains("bodystocking");
+    assertThatThrownBy(() -> EmbeddedPromptRewriter.builder().minProfileEvidence(Double.NaN).build())
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("minProfileEvidence");
   }
 
   @Test

@@ -55,11 +55,13 @@ final class TinyVocabulary {
     wishes.add(wish("pixar", "RENDER_3D", "pixar", "3d render"));
     o.add("styleWishes", wishes);
     JsonArray profiles = new JsonArray();
-    profiles.add(profile(7, List.of(pair("sharp focus", 0.9), pair("lens flare", 0.2)),
+    profiles.add(profile(7, 10, List.of(pair("sharp focus", 0.9), pair("lens flare", 0.2)),
         List.of(pair("blurry", 0.8)), Map.of("lighthouse", 1.0, "storm", 0.5, "sea", 0.5)));
-    profiles.add(profile(8, List.of(pair("cute", 0.8)), List.of(), Map.of("cat", 1.0, "kitten", 0.5)));
-    profiles.add(profile(9, List.of(pair("bokeh", 0.7)), List.of(), Map.of("dog", 1.0, "sea", 0.5)));
-    profiles.add(profile(10, List.of(pair("white background", 0.9)), List.of(), Map.of("circle", 1.0)));
+    profiles.add(profile(8, 4, List.of(pair("cute", 0.8)), List.of(), Map.of("cat", 1.0, "kitten", 0.5)));
+    profiles.add(profile(9, 4, List.of(pair("bokeh", 0.7)), List.of(), Map.of("dog", 1.0, "sea", 0.5)));
+    profiles.add(profile(10, 10, List.of(pair("white background", 0.9)), List.of(), Map.of("circle", 1.0)));
+    // a checkpoint known from 2 prompts: its tags are a couple of prompts' words, not habits
+    profiles.add(profile(11, 2, List.of(pair("bodystocking", 1.0)), List.of(), Map.of("windmill", 1.0)));
     o.add("profiles", profiles);
     return o;
   }
@@ -85,11 +87,11 @@ final class TinyVocabulary {
     return f;
   }
 
-  private static JsonObject profile(long model, List<JsonArray> tags, List<JsonArray> negative,
+  private static JsonObject profile(long model, int prompts, List<JsonArray> tags, List<JsonArray> negative,
       Map<String, Double> words) {
     JsonObject p = new JsonObject();
     p.addProperty("model", model);
-    p.addProperty("prompts", 4);
+    p.addProperty("prompts", prompts);
     JsonArray t = new JsonArray();
     tags.forEach(t::add);
     JsonArray n = new JsonArray();
