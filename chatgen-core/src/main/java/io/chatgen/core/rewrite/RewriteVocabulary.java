@@ -111,7 +111,7 @@ public final class RewriteVocabulary {
    * @param profile the profile
    * @param similarity 0 to 1
    */
-  public record ScoredProfile(Profile profile, double similarity) {}
+  public record ScoredProfile(Profile profile, double similarity, int sharedWords) {}
 
   private static volatile RewriteVocabulary shipped;
 
@@ -307,11 +307,13 @@ public final class RewriteVocabulary {
     }
     norm = Math.sqrt(norm);
     double[] score = new double[profiles.size()];
+    int[] shared = new int[profiles.size()];
     for (Map.Entry<String, Double> e : q.entrySet()) {
       int[] ids = postingProfiles.get(e.getKey());
       float[] ws = postingWeights.get(e.getKey());
       for (int i = 0; i < ids.length; i++) {
         score[ids[i]] += e.getValue() / norm * ws[i];
+        shared[ids[i]]++;
       }
     }
     // partial selection of the k best: k is small
@@ -321,7 +323,7 @@ public final class RewriteVocabulary {
         continue;
       }
       if (best.size() < k || score[i] > best.get(best.size() - 1).similarity()) {
-        ScoredProfile sp = new ScoredProfile(profiles.get(i), score[i]);
+        ScoredProfile sp = new ScoredProfile(profiles.get(i), score[i], shared[i]);
         int at = best.size();
         while (at > 0 && best.get(at - 1).similarity() < score[i]) {
           at--;

@@ -271,13 +271,16 @@ class EmbeddedPromptRewriterTest {
   }
 
   @Test
-  void a_profile_known_from_a_couple_of_prompts_adds_no_habits() {
-    // profile 11 is the only one with "windmill", and all of its 2 prompts say "bodystocking"
+  void a_profile_known_from_a_couple_of_prompts_adds_habits_only_when_close_to_the_request() {
+    // profile 11 is the only one with "windmill", and both of its 2 prompts say "wooden sails"
     assertThat(tags(rewriter.rewrite(ChatRequest.of("a windmill")).prompt())).contains("windmill")
-        .doesNotContain("bodystocking");
+        .doesNotContain("wooden sails");
     EmbeddedPromptRewriter unchecked = EmbeddedPromptRewriter.builder().vocabulary(TinyVocabulary.vocabulary())
         .minProfileEvidence(0).build();
-    assertThat(tags(unchecked.rewrite(ChatRequest.of("a windmill")).prompt())).contains("bodystocking");
+    assertThat(tags(unchecked.rewrite(ChatRequest.of("a windmill")).prompt())).contains("wooden sails");
+    // a request sharing three of its words is as close as requests written for that checkpoint get
+    assertThat(tags(rewriter.rewrite(ChatRequest.of("a windmill in a tulip field")).prompt()))
+        .contains("wooden sails");
     assertThatThrownBy(() -> EmbeddedPromptRewriter.builder().minProfileEvidence(Double.NaN).build())
         .isInstanceOf(InvalidRequestException.class).hasMessageContaining("minProfileEvidence");
   }

@@ -61,7 +61,8 @@ final class TinyVocabulary {
     profiles.add(profile(9, 4, List.of(pair("bokeh", 0.7)), List.of(), Map.of("dog", 1.0, "sea", 0.5)));
     profiles.add(profile(10, 10, List.of(pair("white background", 0.9)), List.of(), Map.of("circle", 1.0)));
     // a checkpoint known from 2 prompts: its tags are a couple of prompts' words, not habits
-    profiles.add(profile(11, 2, List.of(pair("bodystocking", 1.0)), List.of(), Map.of("windmill", 1.0)));
+    profiles.add(profile(11, 2, List.of(pair("wooden sails", 1.0)), List.of(),
+        Map.of("windmill", 1.0, "tulip", 1.0, "field", 1.0)));
     o.add("profiles", profiles);
     return o;
   }
