@@ -59,6 +59,14 @@ class ShippedVocabularyTest {
   }
 
   @Test
+  void red_haired_and_blue_eyed_become_the_communitys_tags() {
+    RewrittenPrompt p = EmbeddedPromptRewriter.create().rewrite(ChatRequest.of(
+        "a watercolor of a red-haired woman, blue-eyed and dark-skinned, next to a one-eyed cat"));
+    assertThat(PromptTags.normalizedTags(p.prompt())).contains("red hair", "blue eyes", "dark skin")
+        .doesNotContain("one eyes");
+  }
+
+  @Test
   void the_shipped_vocabulary_turns_a_chat_into_community_tags() {
     RewrittenPrompt p = EmbeddedPromptRewriter.create()
         .rewrite(ChatRequest.of("Could you draw a girl with black hair looking at the camera, like a photo?"));
