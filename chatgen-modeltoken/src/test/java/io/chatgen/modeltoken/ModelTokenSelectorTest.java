@@ -97,6 +97,14 @@ class ModelTokenSelectorTest {
       assertThat(ids(safe.select(ChatRequest.of(text), new RewrittenPrompt(text, "")))).doesNotContain(4L);
       assertThat(open.select(ChatRequest.of(text), new RewrittenPrompt(text, "")).model().id()).isEqualTo(4L);
       assertThat(safe.probabilities(text)[3]).isZero();
+      // the explicit model (index 3) held much of the probability: a safe choice does not claim it
+      ModelChoice choice = safe.select(ChatRequest.of(text), new RewrittenPrompt(text, ""));
+      double explicit = open.probabilities(text)[3];
+      int chosen = safe.vocabulary().indexOf(choice.model().id()).orElseThrow();
+      assertThat(explicit).isGreaterThan(0.1);
+      assertThat(choice.probability()).isCloseTo(safe.probabilities(text)[chosen] * (1 - explicit),
+          org.assertj.core.data.Offset.offset(1e-9));
+      assertThat(choice.notes()).anyMatch(n -> n.startsWith("safe mode: models tagged explicit are left out (they held"));
     }
   }
 
