@@ -53,20 +53,21 @@ public record ChatWishes(
   public static final ChatWishes NONE = new ChatWishes(null, null, null, null, null, null, null, null, null, Map.of());
 
   private static final Pattern PORTRAIT = Pattern.compile(
-      "(?i)\\b(?:phone|mobile|iphone|android|smartphone|lock\\s*screen)\\s+(?:wallpaper|background|screen)\\b"
-          + "|\\block\\s*screen\\b|\\bvertical\\b|" + SettingPhrases.PORTRAIT_FORMAT.pattern()
-          + "|\\b(?:tall|vertical)\\s+(?:image|picture|format|poster)\\b"
-          + "|\\b(?:instagram|ig)\\s+story\\b|\\bbook\\s+cover\\b");
+      "(?i)\\b(?:phone|mobile|iphone|android|smartphone|lock\\s*+screen)\\s++(?:wallpaper|background|screen)\\b"
+          + "|\\block\\s*+screen\\b|\\bvertical\\b|" + SettingPhrases.PORTRAIT_FORMAT.pattern()
+          + "|\\b(?:tall|vertical)\\s++(?:image|picture|format|poster)\\b"
+          + "|\\b(?:instagram|ig)\\s++story\\b|\\bbook\\s++cover\\b");
   private static final Pattern LANDSCAPE = Pattern.compile(
-      "(?i)\\bbanners?\\b|\\b(?:desktop|pc|computer|laptop|monitor)\\s+(?:wallpaper|background)\\b|\\bwidescreen\\b"
+      "(?i)\\bbanners?\\b|\\b(?:desktop|pc|computer|laptop|monitor)\\s++(?:wallpaper|background)\\b|\\bwidescreen\\b"
           + "|\\bhorizontal\\b|" + SettingPhrases.LANDSCAPE_FORMAT.pattern()
           // "wide shot" is camera framing (the whole figure in view), not a picture's shape
-          + "|\\bwide\\s+(?:image|picture|format|banner|header)\\b"
-          + "|\\bpanoramic\\s+(?:image|picture|format|shot|banner|header)\\b|\\bpanorama\\b"
-          + "|\\b(?:youtube|video)\\s+thumbnail\\b|\\b(?:twitter|linkedin|channel)\\s+header\\b");
+          + "|\\bwide\\s++(?:image|picture|format|banner|header)\\b"
+          + "|\\bpanoramic\\s++(?:image|picture|format|shot|banner|header)\\b|\\bpanorama\\b"
+          + "|\\b(?:youtube|video)\\s++thumbnail\\b|\\b(?:twitter|linkedin|channel)\\s++header\\b");
   private static final Pattern SQUARE = Pattern.compile(
-      "(?i)(?<!town |market |city |public |village |times |main )\\bsquare\\b(?!\\s+(?:feet|meters|metres|miles|jaw|root))"
-          + "|" + SettingPhrases.SQUARE_FORMAT.pattern() + "|\\bprofile\\s+(?:picture|pic|photo)\\b|\\bpfp\\b|\\bavatar\\b|\\balbum\\s+cover\\b");
+      "(?i)(?<!town |market |city |public |village |times |main )\\bsquare\\b(?!\\s++(?:feet|meters|metres|miles|jaw|root))"
+          + "|" + SettingPhrases.SQUARE_FORMAT.pattern()
+          + "|\\bprofile\\s++(?:picture|pic|photo)\\b|\\bpfp\\b|\\bavatar\\b|\\balbum\\s++cover\\b");
 
   public ChatWishes {
     phrases = Map.copyOf(phrases);

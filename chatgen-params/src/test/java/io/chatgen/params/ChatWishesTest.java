@@ -2,11 +2,13 @@ package io.chatgen.params;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chatgen.core.BaseArchitecture;
 import io.chatgen.core.InvalidRequestException;
 import io.chatgen.core.Param;
 import io.chatgen.core.Sampler;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ChatWishesTest {
@@ -74,5 +76,14 @@ class ChatWishesTest {
   @Test
   void ignores_step_counts_that_are_not_about_sampling() {
     assertThat(parse("a dancer two steps away from the edge").steps()).isNull();
+  }
+
+  @Test
+  void a_chat_of_a_keyword_and_a_long_run_of_spaces_is_read_without_hanging() {
+    // quadratic backtracking took minutes on such a chat; a hang guard, not a speed target
+    for (String keyword : new String[] {"steps", "seed", "cfg", "clip skip", "phone", "square"}) {
+      String text = "a cat, " + keyword + " ".repeat(100_000) + "x";
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> parse(text), keyword);
+    }
   }
 }

@@ -23,38 +23,40 @@ import java.util.regex.Pattern;
  * Stateless and thread-safe.
  */
 public final class SettingPhrases {
-  private static final String NUM = "(-?\\d+(?:[.,]\\d+)?(?:\\s*\\^\\s*\\d+|e\\d+)?)";
+  // possessive quantifiers (*+, ++) throughout: a chat of "steps" and 100,000 spaces must not make
+  // the engine try every way of splitting the spaces between two optional runs (quadratic time)
+  private static final String NUM = "(-?\\d++(?:[.,]\\d++)?(?:\\s*+\\^\\s*+\\d++|e\\d++)?)";
   /** "seed 42", "seed: 42", "seed is 7"; group 1 is the number. */
-  public static final Pattern SEED = Pattern.compile("(?i)\\bseed\\b\\s*(?:[:=#]|is|of|number)?\\s*" + NUM);
+  public static final Pattern SEED = Pattern.compile("(?i)\\bseed\\b\\s*+(?:(?:[:=#]|is|of|number)\\s*+)?" + NUM);
   /** "steps 30", "sampling steps: 25"; group 1 is the number. */
   public static final Pattern STEPS_AFTER = Pattern.compile(
-      "(?i)\\b(?:sampling\\s+)?steps\\b\\s*(?:[:=]|of|to)?\\s*" + NUM);
+      "(?i)\\b(?:sampling\\s++)?steps\\b\\s*+(?:(?:[:=]|of|to)\\s*+)?" + NUM);
   /** "30 steps", "25 sampling steps", not "three steps away"; group 1 is the number. */
   public static final Pattern STEPS_BEFORE = Pattern.compile("(?i)(?<![\\w.])" + NUM
-      + "\\s*(?:sampling\\s+|denoising\\s+)?steps\\b(?!\\s+(?:away|from|behind|ahead|back|forward|down|up))");
+      + "\\s*+(?:sampling\\s++|denoising\\s++)?steps\\b(?!\\s++(?:away|from|behind|ahead|back|forward|down|up))");
   /** "cfg 9", "CFG scale 7.5", "guidance 6"; group 1 is the number. */
   public static final Pattern CFG = Pattern.compile(
-      "(?i)\\b(?:cfg(?:\\s*scale)?|guidance(?:\\s*scale)?)\\b\\s*(?:[:=]|of|to|at)?\\s*" + NUM);
+      "(?i)\\b(?:cfg(?:\\s*+scale)?|guidance(?:\\s*+scale)?)\\b\\s*+(?:(?:[:=]|of|to|at)\\s*+)?" + NUM);
   /** "clip skip 2", "CLIP_skip: 1"; group 1 is the number. */
-  public static final Pattern CLIP_SKIP = Pattern.compile("(?i)\\bclip[\\s_-]*skip\\b\\s*(?:[:=]|of|to)?\\s*" + NUM);
+  public static final Pattern CLIP_SKIP = Pattern.compile("(?i)\\bclip[\\s_-]*+skip\\b\\s*+(?:(?:[:=]|of|to)\\s*+)?" + NUM);
   /** "768x1024", "512 × 768"; groups 1 and 2 are width and height. */
-  public static final Pattern SIZE = Pattern.compile("(?i)(?<![\\w.])(\\d{2,6})\\s*[x×*]\\s*(\\d{2,6})(?![\\w.])");
+  public static final Pattern SIZE = Pattern.compile("(?i)(?<![\\w.])(\\d{2,6})\\s*+[x×*]\\s*+(\\d{2,6})(?![\\w.])");
   /** A wish for fewer steps without a number: "quick draft", "fast preview", "fewer steps". */
   public static final Pattern FEWER_STEPS = Pattern.compile(
-      "(?i)\\b(?:quick|rough|fast)\\s+(?:draft|sketch|preview|test|version|try)\\b|\\bdraft\\s+quality\\b"
-          + "|\\b(?:fewer|less|low)\\s+steps\\b");
+      "(?i)\\b(?:quick|rough|fast)\\s++(?:draft|sketch|preview|test|version|try)\\b|\\bdraft\\s++quality\\b"
+          + "|\\b(?:fewer|less|low)\\s++steps\\b");
   private static final Pattern MORE_STEPS_NAMED = Pattern.compile(
-      "\\b(?:more|higher|extra)\\s+(?:sampling\\s+)?steps\\b", Pattern.CASE_INSENSITIVE);
+      "\\b(?:more|higher|extra)\\s++(?:sampling\\s++)?steps\\b", Pattern.CASE_INSENSITIVE);
   /** A wish for more steps without a number: "more steps", "maximum quality". */
   public static final Pattern MORE_STEPS = Pattern.compile(
-      MORE_STEPS_NAMED.pattern() + "|\\b(?:max(?:imum)?|highest)\\s+quality\\b", Pattern.CASE_INSENSITIVE);
+      MORE_STEPS_NAMED.pattern() + "|\\b(?:max(?:imum)?|highest)\\s++quality\\b", Pattern.CASE_INSENSITIVE);
   /** A tall shape named as a format: "portrait orientation", "portrait format", "9:16". */
   public static final Pattern PORTRAIT_FORMAT = Pattern.compile(
-      "\\bportrait\\s+(?:orientation|format|mode|aspect|layout|ratio)\\b|\\b(?:9:16|2:3|3:4|4:5)\\b",
+      "\\bportrait\\s++(?:orientation|format|mode|aspect|layout|ratio)\\b|\\b(?:9:16|2:3|3:4|4:5)\\b",
       Pattern.CASE_INSENSITIVE);
   /** A wide shape named as a format: "landscape orientation", "16:9". */
   public static final Pattern LANDSCAPE_FORMAT = Pattern.compile(
-      "\\blandscape\\s+(?:orientation|format|mode|aspect|layout|ratio)\\b|\\b(?:16:9|3:2|4:3|21:9)\\b",
+      "\\blandscape\\s++(?:orientation|format|mode|aspect|layout|ratio)\\b|\\b(?:16:9|3:2|4:3|21:9)\\b",
       Pattern.CASE_INSENSITIVE);
   /** A square shape named as a format: "1:1". */
   public static final Pattern SQUARE_FORMAT = Pattern.compile("\\b1:1\\b");

@@ -1,8 +1,10 @@
 package io.chatgen.core.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chatgen.core.Sampler;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +53,16 @@ class SettingPhrasesTest {
     // "steps 30" and "30 steps" overlap in "steps 30 steps"
     assertThat(SettingPhrases.find("steps 30 steps")).hasSize(1);
     assertThat(SettingPhrases.without("a boat, steps 30 steps")).isEqualTo("a boat, ,");
+  }
+
+  @Test
+  void a_keyword_followed_by_a_long_run_of_spaces_does_not_hang() {
+    // with greedy runs on both sides of an optional word, 16,000 spaces took 2 s and 100,000 would
+    // take minutes (quadratic backtracking); a hang guard, far above the milliseconds it takes now
+    for (String keyword : List.of("steps", "seed", "cfg", "clip skip", "30", "portrait")) {
+      String text = "a cat, " + keyword + " ".repeat(100_000) + "x";
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThat(SettingPhrases.find(text)).isEmpty(),
+          keyword);
+    }
   }
 }

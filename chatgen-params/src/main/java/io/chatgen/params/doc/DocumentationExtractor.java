@@ -29,22 +29,24 @@ public final class DocumentationExtractor {
   static final double MAX_CFG = 30;
   private static final int MAX_LINE_QUOTE = 120;
 
+  // possessive quantifiers (*+, ++): a description line of "steps" and many spaces must not take
+  // quadratic time
   private static final String NUM = "(\\d{1,9}(?:[.,]\\d+)?)";
-  private static final String RANGE_SEP = "\\s*(?:-|~|–|—|to|or|and|/)\\s*";
+  private static final String RANGE_SEP = "\\s*+(?:-|~|–|—|to|or|and|/)\\s*+";
   private static final Pattern STEPS_AFTER = Pattern.compile(
-      "(?i)(?<!hires )(?<!hi-res )(?<!highres )(?<!upscale )\\b(?:sampling\\s+)?steps?\\b\\s*(?:[:=]|of|around|about|between|is)?\\s*"
+      "(?i)(?<!hires )(?<!hi-res )(?<!highres )(?<!upscale )\\b(?:sampling\\s++)?steps?\\b\\s*+(?:(?:[:=]|of|around|about|between|is)\\s*+)?"
           + NUM + "(?:" + RANGE_SEP + NUM + ")?");
   private static final Pattern STEPS_BEFORE = Pattern.compile(
-      "(?i)\\b" + NUM + "(?:" + RANGE_SEP + NUM + ")?\\s*(?:sampling\\s+)?steps?\\b");
+      "(?i)\\b" + NUM + "(?:" + RANGE_SEP + NUM + ")?\\s*+(?:sampling\\s++)?steps?\\b");
   private static final Pattern CFG_AFTER = Pattern.compile(
-      "(?i)\\b(?:cfg(?:\\s*scale)?|guidance(?:\\s*scale)?)\\b\\s*(?:[:=]|of|around|about|between|is|at)?\\s*"
+      "(?i)\\b(?:cfg(?:\\s*+scale)?|guidance(?:\\s*+scale)?)\\b\\s*+(?:(?:[:=]|of|around|about|between|is|at)\\s*+)?"
           + NUM + "(?:" + RANGE_SEP + NUM + ")?");
   private static final Pattern CFG_BEFORE = Pattern.compile(
-      "(?i)\\b" + NUM + "(?:" + RANGE_SEP + NUM + ")?\\s*cfg\\b");
+      "(?i)\\b" + NUM + "(?:" + RANGE_SEP + NUM + ")?\\s*+cfg\\b");
   private static final Pattern CLIP_SKIP = Pattern.compile(
-      "(?i)\\bclip[\\s_-]*skip\\b\\s*(?:[:=]|of|to|at|is)?\\s*(\\d{1,9})");
-  private static final Pattern SIZE = Pattern.compile("(?i)\\b(\\d{3,5})\\s*[x×*]\\s*(\\d{3,5})\\b");
-  private static final Pattern HIRES = Pattern.compile("(?i)\\bhi(?:gh)?[\\s_-]?res(?:olution)?[\\s_.-]*fix");
+      "(?i)\\bclip[\\s_-]*+skip\\b\\s*+(?:(?:[:=]|of|to|at|is)\\s*+)?(\\d{1,9})");
+  private static final Pattern SIZE = Pattern.compile("(?i)\\b(\\d{3,5})\\s*+[x×*]\\s*+(\\d{3,5})\\b");
+  private static final Pattern HIRES = Pattern.compile("(?i)\\bhi(?:gh)?[\\s_-]?res(?:olution)?[\\s_.-]*+fix");
   private static final Pattern NOT_RECOMMENDED = Pattern.compile("(?i)\\b(?:not|don'?t|never|avoid|without|no need)\\b");
   private static final Pattern TRAINING = Pattern.compile("(?i)\\b(?:train(?:ed|ing)?|epochs?|dataset|merged?|lora\\s+steps)\\b");
 

@@ -1,9 +1,11 @@
 package io.chatgen.params.doc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chatgen.core.Param;
 import io.chatgen.core.Sampler;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class DocumentationExtractorTest {
@@ -54,5 +56,15 @@ class DocumentationExtractorTest {
   void a_hires_fix_the_author_advises_against_is_not_recommended() {
     assertThat(x.extract("Using highres fix is not recommended").hires()).isFalse();
     assertThat(x.extract("").isEmpty()).isTrue();
+  }
+
+  @Test
+  void a_description_line_of_a_keyword_and_a_long_run_of_spaces_is_read_without_hanging() {
+    // a card's description is read when a model is added by file name or card: quadratic
+    // backtracking took minutes on such a line; a hang guard, not a speed target
+    for (String keyword : new String[] {"Steps", "CFG scale", "Clip skip", "20 -", "512"}) {
+      String line = keyword + " ".repeat(100_000) + "x";
+      assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThat(x.extract(line).steps()).isNull(), keyword);
+    }
   }
 }
