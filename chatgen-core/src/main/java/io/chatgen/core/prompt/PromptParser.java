@@ -35,7 +35,9 @@ public final class PromptParser {
   private static final double SQUARE = 1 / 1.1;
   private static final Pattern ATTENTION = Pattern.compile(
       "\\\\\\(|\\\\\\)|\\\\\\[|\\\\]|\\\\\\\\|\\\\|\\(|\\[|:\\s*([+-]?[.\\d]+)\\s*\\)|\\)|]|[^\\\\()\\[\\]:]+|:");
-  private static final Pattern BREAK = Pattern.compile("\\s*\\bBREAK\\b\\s*");
+  // a match may start only where a run of spaces starts: else every start inside a long run of
+  // spaces scans to its end (a prompt of 32,000 spaces took 2.5 s to parse, quadratic)
+  private static final Pattern BREAK = Pattern.compile("(?<!\\s)\\s*+\\bBREAK\\b\\s*+");
   private static final Pattern EXTRA_NETWORK = Pattern.compile("<(\\w+):([^>]+)>");
 
   private PromptParser() {}

@@ -2,10 +2,12 @@ package io.chatgen.core.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chatgen.core.SharedData;
 import io.chatgen.core.data.Demonstration;
 import io.chatgen.core.data.ReadMode;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +106,16 @@ class PromptParserTest {
     assertThat(withWeights).isGreaterThan(1000);
     assertThat(withNetworks).isGreaterThan(100);
     assertThat(withBreak).isGreaterThan(10);
+  }
+
+  @Test
+  void long_runs_of_spaces_parse_without_hanging_and_break_still_splits() {
+    // a hang guard, not a speed target: 32,000 spaces once took 2.5 s and grew quadratically
+    String spaces = " ".repeat(100_000);
+    ParsedPrompt p = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> PromptParser.parse("a" + spaces + "b"));
+    assertThat(p.segments()).noneMatch(WeightedText::isBreak);
+    ParsedPrompt split = PromptParser.parse("a" + spaces + "BREAK" + spaces + "b");
+    assertThat(split.segments()).filteredOn(WeightedText::isBreak).hasSize(1);
+    assertThat(split.plainText()).contains("a").contains("b").doesNotContain("BREAK");
   }
 }

@@ -2,6 +2,7 @@ package io.chatgen.diffusion.png;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.chatgen.core.DataFormatException;
 import io.chatgen.core.GenerationParams;
@@ -10,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -126,5 +128,14 @@ class InfotextPngTest {
     assertThatThrownBy(() -> PngTextChunks.read(truncated)).isInstanceOf(DataFormatException.class);
     assertThatThrownBy(() -> PngEncoder.encode(2, 2, new int[3], Map.of()))
         .isInstanceOf(io.chatgen.core.InvalidRequestException.class);
+  }
+
+  @Test
+  void a_last_line_of_one_long_word_is_read_without_hanging() {
+    // a hang guard, not a speed target: 32,000 letters once took 4 s and grew quadratically
+    String text = "a cat\nSteps: 20, Sampler: Euler a, CFG scale: 7, " + "w".repeat(200_000);
+    Infotext info = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Infotext.parse(text));
+    assertThat(info.prompt()).isEqualTo("a cat");
+    assertThat(info.parameters()).containsEntry("Steps", "20").containsEntry("Sampler", "Euler a");
   }
 }
