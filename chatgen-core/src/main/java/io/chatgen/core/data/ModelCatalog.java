@@ -29,7 +29,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Immutable and thread-safe once built.
  */
 public final class ModelCatalog {
-  private static final Pattern HTML_TAG = Pattern.compile("<[^>]*>");
+  /**
+   * A tag: no "<" inside, so that a run of "<" (or "320 <= size <= 1024" in a description) is not
+   * scanned to the next ">" from every "<" (quadratic: 20,000 of them took 1 s) nor swallowed
+   * whole; of the 10,330 descriptions of models.jsonl, 4 read differently, each keeping text
+   * the old pattern deleted.
+   */
+  private static final Pattern HTML_TAG = Pattern.compile("<[^<>]*>");
 
   private final List<ModelCard> cards;
   private final Map<Long, ModelCard> byId = new LinkedHashMap<>();

@@ -97,6 +97,18 @@ class ReadersTest {
   }
 
   @Test
+  void html_descriptions_lose_their_tags_but_not_the_text_between_stray_angle_brackets() throws IOException {
+    Path f = dir.resolve("models.jsonl");
+    String description = "<p>Use 320 <= size <= 1024.</p><b>CFG 7</b>" + "<".repeat(100_000);
+    Files.writeString(f, "{\"id\": 1, \"name\": \"M\", \"tags\": [], \"description\": \"" + description
+        + "\", \"versions\": [{\"id\": 2, \"name\": \"v1\", \"baseModel\": \"SD 1.5\", \"files\": []}]}");
+    // a hang guard besides: from every "<" the old pattern scanned to the end (quadratic)
+    ModelCatalog catalog = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+        () -> ModelCatalog.readJsonl(f, ReadMode.STRICT));
+    assertThat(catalog.byId(1).orElseThrow().description()).startsWith("Use 320 <= size <= 1024.\nCFG 7<<<");
+  }
+
+  @Test
   void a_missing_file_is_a_clear_error() {
     assertThatThrownBy(() -> ModelCatalog.readJsonl(dir.resolve("nope.jsonl"), ReadMode.LENIENT))
         .isInstanceOf(DataFormatException.class).hasMessageContaining("file not found").hasMessageContaining("nope.jsonl");

@@ -23,8 +23,15 @@ import java.util.regex.Pattern;
  * @param format "json", "text" or "none" (nothing recognisable)
  */
 public record LlmAnswer(Map<Param, String> values, String format) {
+  /**
+   * A "key: value" line ("- **Steps:** 30,", "\"cfg\" = 7"). Runs stay on the line (\h:
+   * horizontal space) and are possessive, and the value is taken whole and trimmed in {@code put}:
+   * a lazy value before optional trailing runs, with runs that crossed lines, took 7 s on 20,000
+   * newlines (quadratic) and worse on a long line.
+   */
   private static final Pattern LINE = Pattern.compile(
-      "(?m)^[\\s>*#_-]*\"?([A-Za-z][A-Za-z _-]{1,30}?)\"?[*_]*\\s*[:=]\\s*[*_]*\"?([^\"\\n]*?)\"?[*_]*\\s*,?\\s*$");
+      "(?m)^[\\h>*#_-]*+\"?([A-Za-z][A-Za-z _-]{1,30}?)\"?[*_]*+\\h*+[:=]\\h*+[*_]*+\"?([^\"\\r\\n]*+)\"?"
+          + "[*_]*+\\h*+,?\\h*+$");
   private static final Pattern SIZE = Pattern.compile("(\\d{2,5})\\s*[x×*]\\s*(\\d{2,5})");
 
   public LlmAnswer {
@@ -83,7 +90,13 @@ public record LlmAnswer(Map<Param, String> values, String format) {
   }
 
   private static void put(Map<Param, String> out, String rawKey, String rawValue) {
-    String value = rawValue.strip();
+    // a line's value may end in spaces, commas and bold marks that are not part of it
+    int end = rawValue.length();
+    while (end > 0 && (Character.isWhitespace(rawValue.charAt(end - 1))
+        || "*_,".indexOf(rawValue.charAt(end - 1)) >= 0)) {
+      end--;
+    }
+    String value = rawValue.substring(0, end).strip();
     if (value.isEmpty()) {
       return;
     }

@@ -143,7 +143,22 @@ class LlmParamConfiguratorTest {
     assertThat(LlmAnswer.parse("- **Steps**: 25\n- Guidance scale: 7.5").values())
         .containsEntry(Param.CFG_SCALE, "7.5");
     assertThat(LlmAnswer.parse("no idea").format()).isEqualTo("none");
+    // quoted keys and values, trailing commas, CRLF line ends, bold values
+    assertThat(LlmAnswer.parse("\"steps\": \"30\",\r\nsampler = **DPM++ 2M Karras**\r\nwidth: 512 ,").values())
+        .containsEntry(Param.STEPS, "30").containsEntry(Param.SAMPLER, "DPM++ 2M Karras")
+        .containsEntry(Param.WIDTH, "512");
     assertThat(LlmParamConfigurator.nearestSampler("Eular a")).isEqualTo(Sampler.EULER_A);
     assertThat(LlmParamConfigurator.nearestSampler("banana")).isNull();
+  }
+
+  @Test
+  void a_long_answer_of_blank_lines_or_spaces_is_read_without_hanging() {
+    // a hang guard, not a speed target: 20,000 newlines once took 7 s and grew quadratically
+    for (String answer : java.util.List.of("\n".repeat(100_000) + "x", "steps" + " ".repeat(100_000) + "x",
+        "steps: 20" + " ,".repeat(50_000) + "x")) {
+      LlmAnswer a = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+          () -> LlmAnswer.parse(answer));
+      assertThat(a.values()).doesNotContainKey(Param.CFG_SCALE);
+    }
   }
 }
