@@ -61,8 +61,9 @@ public record LlmAnswer(Map<Param, String> values, String format) {
       return out;
     }
     try {
-      // small models write trailing commas and // comments; Gson's lenient mode accepts neither
-      String body = text.substring(start, end + 1).replaceAll("(?m)//[^\n\"]*$", "")
+      // small models write trailing commas and // comments; Gson's lenient mode accepts neither (a comment
+      // starts at the first of a run of slashes: from every one, a long run would be scanned to its end)
+      String body = text.substring(start, end + 1).replaceAll("(?m)(?<!/)//[^\n\"]*$", "")
           .replaceAll(",\\s*([}\\]])", "$1");
       JsonReader reader = new JsonReader(new StringReader(body));
       reader.setStrictness(Strictness.LENIENT);

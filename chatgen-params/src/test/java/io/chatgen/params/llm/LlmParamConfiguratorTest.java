@@ -155,7 +155,7 @@ class LlmParamConfiguratorTest {
   void a_long_answer_of_blank_lines_or_spaces_is_read_without_hanging() {
     // a hang guard, not a speed target: 20,000 newlines once took 7 s and grew quadratically
     for (String answer : java.util.List.of("\n".repeat(100_000) + "x", "steps" + " ".repeat(100_000) + "x",
-        "steps: 20" + " ,".repeat(50_000) + "x")) {
+        "steps: 20" + " ,".repeat(50_000) + "x", "{\"steps\": 20, " + "/".repeat(100_000) + "x\"}")) {
       LlmAnswer a = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
           () -> LlmAnswer.parse(answer));
       assertThat(a.values()).doesNotContainKey(Param.CFG_SCALE);
