@@ -71,6 +71,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
    * their probability mass is what a safe choice's probability must not claim.
    */
   private final boolean @Nullable [] eligibleWithExplicit;
+  /** Safe mode is the only restriction: the blend with explicit models may use the plain vote. */
+  private final boolean onlySafeMode;
   private final double[] logPrior;
   private final NameMatch names;
   private final NDManager manager;
@@ -110,6 +112,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     }
     allEligible = n == eligible.length;
     eligibleWithExplicit = explicit > 0 ? withExplicit : null;
+    onlySafeMode = allowed == null && architecture == null;
     if (n == 0) {
       throw new InvalidRequestException("no model is left to choose from after the restrictions (safe mode "
           + safeMode + ", allowed " + (allowed == null ? "all" : allowed.size() + " ids") + ", architecture "
@@ -221,7 +224,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     if (eligibleWithExplicit == null) {
       return new Blend(p, 1.0);
     }
-    double[] withExplicit = blend(logits, f, named, eligibleWithExplicit, false);
+    double[] withExplicit = blend(logits, f, named, eligibleWithExplicit, onlySafeMode);
     double share = 0;
     for (int i = 0; i < withExplicit.length; i++) {
       share += eligible[i] ? withExplicit[i] : 0;
