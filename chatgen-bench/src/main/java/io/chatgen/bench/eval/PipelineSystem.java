@@ -130,8 +130,8 @@ public final class PipelineSystem implements EvaluatedSystem {
             prompt = timed(Stage.REWRITE, stageMs, () -> r.adaptToModel(p0, chosen.model()));
           }
           if (k != null) {
-            RewrittenPrompt p1 = prompt;
-            params = timed(Stage.CONFIGURE, stageMs, () -> k.configure(req, p1, chosen));
+            // as the pipeline does: the prompt before the chosen model's words were added
+            params = timed(Stage.CONFIGURE, stageMs, () -> k.configure(req, p0, chosen));
           }
         }
       }

@@ -102,7 +102,9 @@ public final class ChatGen implements AutoCloseable {
     RewrittenPrompt prompt = timed(Stage.REWRITE, timings, () -> rewriter.rewrite(request));
     ModelChoice choice = timed(Stage.SELECT, timings, () -> selector.select(request, prompt));
     RewrittenPrompt adapted = timed(Stage.REWRITE, timings, () -> rewriter.adaptToModel(prompt, choice.model()));
-    ConfiguredParams params = timed(Stage.CONFIGURE, timings, () -> configurator.configure(request, adapted, choice));
+    // the configurator hears the prompt as the selector did: the chosen model's trigger words and
+    // habitual tags would make its own demonstrations look like the request, right choice or not
+    ConfiguredParams params = timed(Stage.CONFIGURE, timings, () -> configurator.configure(request, prompt, choice));
     notes.addAll(adapted.notes());
     notes.addAll(choice.notes());
     return new GenerationPlan(request, adapted, choice, params, provenance, timings, notes);

@@ -7,7 +7,8 @@ import io.chatgen.core.RewrittenPrompt;
 
 /**
  * Stage 3: configures sampler, steps, CFG, clip skip, size and seed for the chosen model,
- * seeing the chat, the prompt and the choice.
+ * seeing the chat, the prompt and the choice. The pipeline passes the rewritten prompt as the
+ * selector saw it, before {@link PromptRewriter#adaptToModel} added the chosen model's words.
  */
 @FunctionalInterface
 public interface ParamConfigurator {

@@ -84,8 +84,16 @@ class ChatGenTest {
         return new RewrittenPrompt(prompt.prompt() + ", by " + model.name(), prompt.negativePrompt());
       }
     };
-    GenerationPlan plan = lambdas().rewriter(withTrigger).build().plan(ChatRequest.of("anime cat"));
+    List<String> heard = new java.util.ArrayList<>();
+    ParamConfigurator listening = (r, p, c) -> {
+      heard.add(p.prompt());
+      return CONFIGURATOR.configure(r, p, c);
+    };
+    GenerationPlan plan = lambdas().rewriter(withTrigger).configurator(listening).build()
+        .plan(ChatRequest.of("anime cat"));
     assertThat(plan.prompt().prompt()).isEqualTo("anime cat, by Anime");
+    // the configurator hears the prompt as the selector did, without the chosen model's words
+    assertThat(heard).containsExactly("anime cat");
   }
 
   @Test
