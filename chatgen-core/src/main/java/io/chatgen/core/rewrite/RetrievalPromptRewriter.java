@@ -1,6 +1,7 @@
 package io.chatgen.core.rewrite;
 
 import io.chatgen.core.ChatRequest;
+import io.chatgen.core.ModelCard;
 import io.chatgen.core.InvalidRequestException;
 import io.chatgen.core.RewrittenPrompt;
 import io.chatgen.core.data.Demonstration;
@@ -94,6 +95,15 @@ public final class RetrievalPromptRewriter implements PromptRewriter, Described 
         : d.negativePrompt().strip();
     return new RewrittenPrompt(prompt, negative.length() > RewrittenPrompt.MAX_CHARS ? own.negativePrompt() : negative,
         notes);
+  }
+
+  /**
+   * The base rewriter fits the prompt to the chosen model: its trigger words in front and, for
+   * the embedded rewriter, the tags most of its prompts use.
+   */
+  @Override
+  public RewrittenPrompt adaptToModel(RewrittenPrompt prompt, ModelCard model) {
+    return base.adaptToModel(prompt, model);
   }
 
   @Override

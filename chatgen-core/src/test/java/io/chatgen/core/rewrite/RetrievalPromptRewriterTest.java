@@ -33,6 +33,25 @@ class RetrievalPromptRewriterTest {
       io.chatgen.core.text.Words.of(r.userText())), "base negative");
 
   @Test
+  void the_base_rewriter_fits_the_prompt_to_the_chosen_model() {
+    PromptRewriter withTrigger = new PromptRewriter() {
+      @Override
+      public RewrittenPrompt rewrite(ChatRequest request) {
+        return BASE.rewrite(request);
+      }
+
+      @Override
+      public RewrittenPrompt adaptToModel(RewrittenPrompt prompt, io.chatgen.core.ModelCard model) {
+        return new RewrittenPrompt("trigger of " + model.name() + ", " + prompt.prompt(), prompt.negativePrompt());
+      }
+    };
+    RetrievalPromptRewriter r = RetrievalPromptRewriter.builder().demonstrations(DEMOS).base(withTrigger).build();
+    RewrittenPrompt p = r.rewrite(ChatRequest.of("a red sports car on a mountain road at sunset"));
+    io.chatgen.core.ModelCard car = io.chatgen.core.ModelCard.of(5, 55, "Cars", io.chatgen.core.BaseArchitecture.SD_1);
+    assertThat(r.adaptToModel(p, car).prompt()).isEqualTo("trigger of Cars, " + p.prompt());
+  }
+
+  @Test
   void a_request_like_a_demonstration_is_written_after_its_prompt_and_keeps_what_it_adds() {
     RetrievalPromptRewriter r = RetrievalPromptRewriter.builder().demonstrations(DEMOS).base(BASE).build();
     RewrittenPrompt p = r.rewrite(ChatRequest.of("a girl reading a book in a cozy cafe while it rains, purple hair"));
