@@ -252,6 +252,15 @@ public final class ChatGenCommand implements Callable<Integer> {
     if (m == null || m.isBlank()) {
       m = e.getClass().getSimpleName();
     }
-    return m.replaceAll("\\s*\\n\\s*", " ");
+    // lines joined by one space (a regular expression around "\n" would scan long runs of spaces
+    // once per space)
+    StringBuilder b = new StringBuilder(m.length());
+    for (String line : m.split("\n", -1)) {
+      String t = b.length() == 0 ? line.stripTrailing() : line.strip();
+      if (!t.isEmpty()) {
+        b.append(b.length() == 0 ? "" : " ").append(t);
+      }
+    }
+    return b.toString();
   }
 }
