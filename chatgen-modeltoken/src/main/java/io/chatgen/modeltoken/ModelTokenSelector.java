@@ -105,7 +105,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     int explicit = 0;
     for (int i = 0; i < eligible.length; i++) {
       ModelCard c = vocabulary.card(i);
-      withExplicit[i] = (allowed == null || allowed.contains(c.id())) && (architecture == null || c.base() == architecture);
+      withExplicit[i] = (allowed == null || allowed.contains(c.id()))
+          && (architecture == null || c.base() == architecture);
       eligible[i] = withExplicit[i] && !(safeMode && c.nsfwTagged());
       n += eligible[i] ? 1 : 0;
       explicit += withExplicit[i] && !eligible[i] ? 1 : 0;
@@ -169,9 +170,9 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
 
   /**
    * The text a request is scored on: the user's turns without the phrases that ask for generation
-   * settings ({@link SettingPhrases}), then the rewritten prompt unless the chat already contains it. The rewritten prompt is tag-style text close to the remembered train
-   * prompts, so it finds better neighbours than the chat alone; calibration must score held-out
-   * chats on the same text.
+   * settings ({@link SettingPhrases}), then the rewritten prompt unless the chat already contains
+   * it. The rewritten prompt is tag-style text close to the remembered train prompts, so it finds
+   * better neighbours than the chat alone; calibration must score held-out chats on the same text.
    */
   public static String queryText(ChatRequest request, @Nullable RewrittenPrompt prompt) {
     // "seed 42" or "DPM++ 2M Karras" say nothing about which checkpoint suits the picture

@@ -104,7 +104,8 @@ class ModelTokenSelectorTest {
       assertThat(explicit).isGreaterThan(0.1);
       assertThat(choice.probability()).isCloseTo(safe.probabilities(text)[chosen] * (1 - explicit),
           org.assertj.core.data.Offset.offset(1e-9));
-      assertThat(choice.notes()).anyMatch(n -> n.startsWith("safe mode: models tagged explicit are left out (they held"));
+      assertThat(choice.notes())
+          .anyMatch(n -> n.startsWith("safe mode: models tagged explicit are left out (they held"));
     }
   }
 

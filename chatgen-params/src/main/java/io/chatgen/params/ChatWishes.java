@@ -65,7 +65,8 @@ public record ChatWishes(
           + "|\\bpanoramic\\s++(?:image|picture|format|shot|banner|header)\\b|\\bpanorama\\b"
           + "|\\b(?:youtube|video)\\s++thumbnail\\b|\\b(?:twitter|linkedin|channel)\\s++header\\b");
   private static final Pattern SQUARE = Pattern.compile(
-      "(?i)(?<!town |market |city |public |village |times |main )\\bsquare\\b(?!\\s++(?:feet|meters|metres|miles|jaw|root))"
+      "(?i)(?<!town |market |city |public |village |times |main )\\bsquare\\b"
+          + "(?!\\s++(?:feet|meters|metres|miles|jaw|root))"
           + "|" + SettingPhrases.SQUARE_FORMAT.pattern()
           + "|\\bprofile\\s++(?:picture|pic|photo)\\b|\\bpfp\\b|\\bavatar\\b|\\balbum\\s++cover\\b");
 

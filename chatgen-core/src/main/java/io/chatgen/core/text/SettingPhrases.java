@@ -38,7 +38,8 @@ public final class SettingPhrases {
   public static final Pattern CFG = Pattern.compile(
       "(?i)\\b(?:cfg(?:\\s*+scale)?|guidance(?:\\s*+scale)?)\\b\\s*+(?:(?:[:=]|of|to|at)\\s*+)?" + NUM);
   /** "clip skip 2", "CLIP_skip: 1"; group 1 is the number. */
-  public static final Pattern CLIP_SKIP = Pattern.compile("(?i)\\bclip[\\s_-]*+skip\\b\\s*+(?:(?:[:=]|of|to)\\s*+)?" + NUM);
+  public static final Pattern CLIP_SKIP = Pattern.compile(
+      "(?i)\\bclip[\\s_-]*+skip\\b\\s*+(?:(?:[:=]|of|to)\\s*+)?" + NUM);
   /** "768x1024", "512 × 768"; groups 1 and 2 are width and height. */
   public static final Pattern SIZE = Pattern.compile("(?i)(?<![\\w.])(\\d{2,6})\\s*+[x×*]\\s*+(\\d{2,6})(?![\\w.])");
   /** A wish for fewer steps without a number: "quick draft", "fast preview", "fewer steps". */

@@ -34,7 +34,8 @@ public final class DocumentationExtractor {
   private static final String NUM = "(\\d{1,9}(?:[.,]\\d+)?)";
   private static final String RANGE_SEP = "\\s*+(?:-|~|–|—|to|or|and|/)\\s*+";
   private static final Pattern STEPS_AFTER = Pattern.compile(
-      "(?i)(?<!hires )(?<!hi-res )(?<!highres )(?<!upscale )\\b(?:sampling\\s++)?steps?\\b\\s*+(?:(?:[:=]|of|around|about|between|is)\\s*+)?"
+      "(?i)(?<!hires )(?<!hi-res )(?<!highres )(?<!upscale )\\b(?:sampling\\s++)?steps?\\b"
+          + "\\s*+(?:(?:[:=]|of|around|about|between|is)\\s*+)?"
           + NUM + "(?:" + RANGE_SEP + NUM + ")?");
   private static final Pattern STEPS_BEFORE = Pattern.compile(
       "(?i)\\b" + NUM + "(?:" + RANGE_SEP + NUM + ")?\\s*+(?:sampling\\s++)?steps?\\b");
