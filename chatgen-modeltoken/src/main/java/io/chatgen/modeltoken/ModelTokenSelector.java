@@ -148,7 +148,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
       throw new InvalidRequestException("request must not be null");
     }
     List<String> notes = new ArrayList<>();
-    Blend b = blend(queryText(request, prompt));
+    Blend b = blend(queryText(request, prompt), true);
     List<ScoredModel> ranked = new ArrayList<>();
     for (int idx : top(b.probabilities(), topK)) {
       double p = b.probabilities()[idx] * b.safeShare();
@@ -190,7 +190,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
    * @throws InvalidRequestException when the text is blank or too long
    */
   public double[] probabilities(String text) {
-    return blend(text).probabilities();
+    return blend(text, false).probabilities();
   }
 
   /**
@@ -203,7 +203,8 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
    */
   private record Blend(double[] probabilities, double safeShare) {}
 
-  private Blend blend(String text) {
+  /** With {@code safeShare} false the share is not computed (1): it costs a second neighbour search. */
+  private Blend blend(String text, boolean safeShare) {
     if (text == null || text.isBlank()) {
       throw new InvalidRequestException("cannot select a model for an empty text: describe the image");
     }
@@ -222,7 +223,7 @@ public final class ModelTokenSelector implements ModelSelector, Described, AutoC
     SparseVector f = featurizer.features(text);
     double[] named = calibration.nameWeight() == 0 ? new double[logits.length] : names.scores(text);
     double[] p = blend(logits, f, named, eligible, allEligible);
-    if (eligibleWithExplicit == null) {
+    if (eligibleWithExplicit == null || !safeShare) {
       return new Blend(p, 1.0);
     }
     double[] withExplicit = blend(logits, f, named, eligibleWithExplicit, onlySafeMode);

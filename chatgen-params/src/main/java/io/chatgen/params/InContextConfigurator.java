@@ -171,9 +171,9 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       }
       List<DemoRecord> demos = resource.demosOf(alt.model().id());
       double mass = alternativeWeight * Math.min(1, alt.probability() / p0);
-      String label = " of runner-up " + alt.model().name() + String.format(" (p=%.2f)", alt.probability());
+      String role = " of runner-up " + alt.model().name() + String.format(" (p=%.2f)", alt.probability());
       addEvidence(out, nearest(q, demos, demos.size(), demoWeights(alt.model(), demos)), mass,
-          x -> "image " + x.demo().imageId() + label);
+          x -> role);
     }
     return out;
   }
@@ -189,10 +189,10 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       return List.of();
     }
     List<Weighted> out = new ArrayList<>();
-    String label = String.format(" of a request like this one (selection p=%.2f)", choice.probability());
+    String role = String.format(" of a request like this one (selection p=%.2f)", choice.probability());
     List<Neighbor> near = resource.nearest(q, k).stream()
         .map(h -> new Neighbor(h.demo(), h.similarity(), verifiedWeight(h.demo()))).toList();
-    addEvidence(out, near, mass, x -> "image " + x.demo().imageId() + label);
+    addEvidence(out, near, mass, x -> role);
     return out;
   }
 
@@ -272,16 +272,24 @@ public final class InContextConfigurator implements ParamConfigurator, Described
 
   private record Size(int width, int height) {}
 
-  /** One source's ballot: a demo (own or of a similar model) with its weight. */
-  private record Weighted(DemoRecord demo, double weight, String label) {}
+  /**
+   * One source's ballot: a demo (own or of a similar model) with its weight and its role in the
+   * vote (" of runner-up X (p=0.12)", empty for the chosen model's own).
+   */
+  private record Weighted(DemoRecord demo, double weight, String role) {
+    /** How a reason names it: "image 12 of runner-up X (p=0.12)". */
+    String label() {
+      return "image " + demo.imageId() + role;
+    }
+  }
 
   private ConfiguredParams decide(Retrieval r, List<Weighted> runnersUp, ParamSchema schema, ChatWishes wishes,
       ParamOverrides overrides, String requestText) {
     ModelCard card = r.model();
     List<Weighted> evidence = new ArrayList<>();
-    double ownMass = addEvidence(evidence, r.neighbors(), 1.0, n -> "image " + n.demo().imageId()
-        + (n.demo().versionId() != card.versionId() && n.weight() < 1 ? " (made with version " + n.demo().versionId()
-        + ")" : "") + (n.demo().verified() ? "" : " (unverified: made with another file)"));
+    double ownMass = addEvidence(evidence, r.neighbors(), 1.0, n -> (n.demo().versionId() != card.versionId()
+        && n.weight() < 1 ? " (made with version " + n.demo().versionId() + ")" : "")
+        + (n.demo().verified() ? "" : " (unverified: made with another file)"));
     evidence.addAll(runnersUp);
     double simMass = 0;
     if (!r.similarNeighbors().isEmpty()) {
@@ -289,7 +297,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       r.similarModels().forEach(s -> byId.put(s.facts().id(), s));
       simMass = addEvidence(evidence, r.similarNeighbors(), ownMass > 0 ? similarWeight : 1.0, n -> {
         SimilarModel s = byId.get(n.demo().modelId());
-        return "image " + n.demo().imageId() + " of similar model " + (s == null ? n.demo().modelId()
+        return " of similar model " + (s == null ? n.demo().modelId()
             : s.facts().name() + " (" + s.why() + ")");
       });
     }
@@ -496,7 +504,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
    * evenly; returns the mass added.
    */
   private double addEvidence(List<Weighted> out, List<Neighbor> ranked, double mass,
-      Function<Neighbor, String> label) {
+      Function<Neighbor, String> role) {
     if (ranked.isEmpty()) {
       return 0;
     }
@@ -512,7 +520,7 @@ public final class InContextConfigurator implements ParamConfigurator, Described
       return 0;
     }
     for (int i = 0; i < w.length; i++) {
-      out.add(new Weighted(ranked.get(i).demo(), mass * w[i] / sum, label.apply(ranked.get(i))));
+      out.add(new Weighted(ranked.get(i).demo(), mass * w[i] / sum, role.apply(ranked.get(i))));
     }
     return mass;
   }
@@ -527,13 +535,8 @@ public final class InContextConfigurator implements ParamConfigurator, Described
   private static List<Weighted> mergedByImage(List<Weighted> evidence) {
     Map<Long, Weighted> byImage = new LinkedHashMap<>();
     for (Weighted w : evidence) {
-      byImage.merge(w.demo().imageId(), w, (a, b) -> {
-        String image = "image " + a.demo().imageId();
-        String first = a.label().startsWith(image) ? a.label().substring(image.length()) : " (" + a.label() + ")";
-        String then = b.label().startsWith(image) ? b.label().substring(image.length()) : " (" + b.label() + ")";
-        return new Weighted(a.demo(), a.weight() + b.weight(), image + first + (first.isEmpty() ? ", also" : " and")
-            + then);
-      });
+      byImage.merge(w.demo().imageId(), w, (a, b) -> new Weighted(a.demo(), a.weight() + b.weight(),
+          a.role() + (a.role().isEmpty() ? ", also" : " and") + b.role()));
     }
     return byImage.size() == evidence.size() ? evidence : new ArrayList<>(byImage.values());
   }
